@@ -1,0 +1,1 @@
+"""cohortwatch package."""

@@ -1,0 +1,66 @@
+"""``cohortwatch db``: create or upgrade the database schema, show its revision."""
+
+from __future__ import annotations
+
+import click
+
+from cohortwatch.settings import Settings
+from storage.db import check_connection, make_engine
+from storage.migrate import current_revision, upgrade
+
+
+def _settings() -> Settings:
+    return click.get_current_context().find_root().obj.settings
+
+
+@click.group()
+def db() -> None:
+    """Manage the database schema (SQLite by default, PostgreSQL via COHORTWATCH_DATABASE_URL).
+
+    Example:
+
+        cohortwatch db upgrade
+    """
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True, help="Alembic revision to reach.")
+def db_upgrade(revision: str) -> None:
+    """Create the tables or migrate them to the newest schema.
+
+    Example:
+
+        COHORTWATCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1/cohortwatch cohortwatch db upgrade
+    """
+    settings = _settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    url = settings.resolved_database_url()
+    engine = make_engine(url)
+    try:
+        check_connection(engine)
+    finally:
+        engine.dispose()
+    upgrade(url, revision)
+    click.echo(f"database at revision {current_revision(url)}")
+
+
+@db.command("current")
+def db_current() -> None:
+    """Print the schema revision the database is at.
+
+    Example:
+
+        cohortwatch db current
+    """
+    settings = _settings()
+    url = settings.resolved_database_url()
+    engine = make_engine(url)
+    try:
+        check_connection(engine)
+    finally:
+        engine.dispose()
+    click.echo(current_revision(url) or "empty (run: cohortwatch db upgrade)")
+
+
+def register(group: click.Group) -> None:
+    group.add_command(db)

@@ -1,0 +1,62 @@
+"""``cohortwatch demo``: run the whole flow against the demo marketplace on 127.0.0.1."""
+
+from __future__ import annotations
+
+import click
+from rich.console import Console
+
+from cohortwatch.demo import run_demo
+from cohortwatch.report import print_alerts, print_crawl_reports
+from cohortwatch.settings import Settings
+
+
+@click.command()
+@click.pass_context
+def demo(ctx: click.Context) -> None:
+    """Generate a synthetic cohort, crawl the demo marketplace, raise and print alerts.
+
+    Nothing leaves 127.0.0.1: the marketplace is served locally for the length of the run.
+    The data (SQLite database, evidence, cohort) stays in the data dir for the dashboard.
+
+    Example:
+
+        cohortwatch --data-dir /tmp/cw-demo demo
+    """
+    settings: Settings = ctx.find_root().obj.settings
+    console = Console()
+    console.print("[bold]CohortWatch demo[/bold] — everything runs on 127.0.0.1")
+    result = run_demo(settings)
+    print_crawl_reports(console, result.reports)
+    print_alerts(console, result.alerts, result.listings)
+    counts = result.counts
+    console.print(
+        f"Stored: {counts.get('listing', 0)} listings, {counts.get('listing_snapshot', 0)} "
+        f"snapshots, {counts.get('attachment', 0)} attachments, {counts.get('match', 0)} matches, "
+        f"{counts.get('alert', 0)} alerts."
+    )
+    ok = (
+        result.leaks_found == result.planted_leaks
+        and result.near_misses_alerted == 0
+        and result.noise_alerted == 0
+    )
+    colour = "green" if ok else "red"
+    console.print(
+        f"[{colour}]Planted leak offers found: {result.leaks_found}/{result.planted_leaks}; "
+        f"near misses alerted: {result.near_misses_alerted}; "
+        f"noise alerted: {result.noise_alerted}[/{colour}]"
+    )
+    data_dir = settings.data_dir.resolve()
+    console.print(
+        f"Database: {settings.resolved_database_url()}"
+        if settings.database_url is None
+        else "Database: (configured COHORTWATCH_DATABASE_URL)"
+    )
+    console.print(f"Evidence: {data_dir / 'evidence'}")
+    console.print(f"Cohort:   {result.cohort_path.resolve()}")
+    console.print("See the alerts in the dashboard: cohortwatch serve  →  http://127.0.0.1:8000/")
+    if any(r.outcome.error for r in result.reports) or not ok:
+        ctx.exit(2)
+
+
+def register(group: click.Group) -> None:
+    group.add_command(demo)

@@ -1,0 +1,129 @@
+"""CohortWatch settings: one pydantic-settings class, built by the CLI and handed down.
+
+Values come, in rising priority, from defaults, an optional ``cohortwatch.toml`` (in the working
+directory or named by ``COHORTWATCH_CONFIG``), and ``COHORTWATCH_*`` environment variables. Nothing
+else in the code base reads the environment. Secrets are ``SecretStr`` so they never print, and a
+placeholder secret is refused outside the ``development`` environment.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, ValidationError, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+PLACEHOLDER_SECRET = "change-me"  # noqa: S105 - the value production refuses
+DEFAULT_BROWSER_PATHS = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+
+
+class SettingsError(Exception):
+    """Settings could not be loaded or are not safe to use."""
+
+
+class Settings(BaseSettings):
+    """Every knob of CohortWatch. Prefix ``COHORTWATCH_`` in the environment."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="COHORTWATCH_",
+        extra="forbid",
+        toml_file="cohortwatch.toml",
+    )
+
+    environment: Literal["development", "production", "test"] = "development"
+    data_dir: Path = Path(".cohortwatch")
+    database_url: SecretStr | None = Field(
+        default=None,
+        description="SQLAlchemy URL; default is SQLite in the data dir.",
+    )
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    browser_path: Path | None = Field(
+        default=None,
+        description="Chromium for Playwright; default /usr/bin/chromium, else Playwright's own.",
+    )
+    crawl_timeout_seconds: float = 600.0
+    crawl_download_delay: float | None = Field(
+        default=None, ge=0, description="Seconds between requests; default each source's own."
+    )
+    max_attachment_bytes: int = 10 * 1024 * 1024
+    max_html_bytes: int = 5 * 1024 * 1024
+    alert_threshold: float = 0.6
+    secret_key: SecretStr = SecretStr(PLACEHOLDER_SECRET)
+    log_level: str = "WARNING"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_path = Path(os.environ.get("COHORTWATCH_CONFIG", "cohortwatch.toml"))
+        return (
+            init_settings,
+            env_settings,
+            TomlConfigSettingsSource(settings_cls, toml_file=toml_path),
+        )
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secrets(self) -> Settings:
+        placeholder = self.secret_key.get_secret_value() in ("", PLACEHOLDER_SECRET)
+        if self.environment == "production" and placeholder:
+            raise ValueError(
+                "secret_key is a placeholder; set COHORTWATCH_SECRET_KEY in production"
+            )
+        return self
+
+    # Derived locations -------------------------------------------------------------------
+
+    @property
+    def database_path(self) -> Path:
+        return self.data_dir / "cohortwatch.db"
+
+    @property
+    def evidence_dir(self) -> Path:
+        return self.data_dir / "evidence"
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.data_dir / "keys"
+
+    def resolved_database_url(self) -> str:
+        """The database URL to use: the configured one, else SQLite in the data dir."""
+        if self.database_url is not None:
+            return self.database_url.get_secret_value()
+        return f"sqlite:///{self.database_path.resolve()}"
+
+    def resolved_browser_path(self) -> Path | None:
+        """The Chromium to launch, or None to let Playwright use its own download."""
+        if self.browser_path is not None:
+            return self.browser_path
+        for candidate in DEFAULT_BROWSER_PATHS:
+            if Path(candidate).exists():
+                return Path(candidate)
+        found = shutil.which("chromium")
+        return Path(found) if found else None
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build Settings, turning validation failures into one readable SettingsError."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: {err['msg']}"
+            for err in exc.errors()
+        )
+        raise SettingsError(f"bad setting: {problems}") from exc
+    except (OSError, ValueError) as exc:  # e.g. a malformed cohortwatch.toml
+        raise SettingsError(f"cannot read settings: {exc}") from exc

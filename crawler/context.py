@@ -1,0 +1,28 @@
+"""What a crawl's pipelines need besides Scrapy settings: where to store, what to score against.
+
+It travels as a spider attribute, not as Scrapy settings, because Scrapy logs overridden settings
+and the database URL may hold a password.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.engine import Engine
+from storage.evidence import EvidenceStore
+
+from matcher.listing_text import CohortProfile
+
+
+@dataclass(frozen=True)
+class CrawlContext:
+    """The run a crawl belongs to and the stores its items go to."""
+
+    run_id: int
+    source_id: int
+    engine: Engine
+    evidence: EvidenceStore
+    profile: CohortProfile
+    now: Callable[[], datetime]

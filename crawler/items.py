@@ -1,0 +1,44 @@
+"""What a spider hands to the pipelines: one listing page as fetched, with its attachments.
+
+Items are plain dataclasses; every text field in them is attacker-written and stays untrusted all
+the way through (escaped where shown, capped where stored).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class AttachmentItem:
+    """One downloaded file offered with a listing (a "sample")."""
+
+    url: str
+    filename: str
+    content_type: str
+    body: bytes
+
+
+@dataclass
+class ListingItem:
+    """One listing page, with its raw HTML kept as evidence."""
+
+    source_slug: str
+    url: str
+    final_url: str
+    http_status: int
+    title: str
+    text: str
+    html: bytes
+    price_text: str | None = None
+    seller: str | None = None
+    seller_url: str | None = None
+    language: str | None = None
+    external_id: str | None = None
+    removed: bool = False
+    rendered_with_browser: bool = False
+    screenshot: bytes | None = None
+    image_urls: list[str] = field(default_factory=list)
+    attachments: list[AttachmentItem] = field(default_factory=list)
+    listing_id: int | None = None
+    snapshot_id: int | None = None

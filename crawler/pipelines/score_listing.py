@@ -1,0 +1,51 @@
+"""Scores each stored listing's text with the matcher and records the result as a ``Match`` row.
+
+Alerts are not raised here: the alerts package reads the matches after the run, so a crawl never
+needs to know about notification channels.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy.crawler import Crawler
+
+from crawler.items import ListingItem
+from matcher.listing_text import score_listing_text
+from storage.db import session_scope
+from storage.models import MatchCreate, MatcherKind
+from storage.queries import record_match
+
+
+class ScoreListingPipeline:
+    """Runs the listing-text scorer on each item that the store pipeline has saved."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ScoreListingPipeline:
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, ListingItem) or item.listing_id is None:
+            return item
+        context = self.crawler.spider.context  # type: ignore[union-attr]
+        result = score_listing_text(title=item.title, text=item.text, profile=context.profile)
+        with session_scope(context.engine) as session:
+            record_match(
+                session=session,
+                match_in=MatchCreate(
+                    listing_id=item.listing_id,
+                    snapshot_id=item.snapshot_id,
+                    matcher=MatcherKind.TEXT,
+                    matcher_version=result.scorer_version,
+                    score=result.score,
+                    verdict=str(result.verdict),
+                    reasons=list(result.reasons),
+                    created_at=context.now(),
+                ),
+            )
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(f"cohortwatch/verdict/{result.verdict}")
+        return item
