@@ -104,3 +104,14 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         sys.exit(130)
+    except OSError as exc:
+        where = f": {exc.filename}" if exc.filename else ""
+        click.echo(f"Error: {exc.strerror or exc}{where}", err=True)
+        sys.exit(EXIT_ERROR)
+    except Exception as exc:
+        # A bug, not bad input: still one line for the user, the traceback for -vv.
+        logging.getLogger(__name__).debug("unexpected error", exc_info=True)
+        click.echo(
+            f"Error: unexpected {type(exc).__name__}: {exc} (run with -vv for details)", err=True
+        )
+        sys.exit(EXIT_ERROR)

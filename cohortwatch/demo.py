@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy.engine import Engine
 
+from cohortwatch.commands.demo import DEMO_PORT
 from cohortwatch.settings import Settings
 from cohortwatch.synth import generate_cohort, sample_rows, write_cohort
 from cohortwatch.wiring import CrawlReport, crawl_source, open_database
@@ -26,7 +27,6 @@ from storage.models import Alert, Listing
 from storage.queries import count_rows, get_listing, list_alerts
 
 DEMO_SOURCES = ("demo-marketplace", "demo-telegram", "demo-forum")
-DEMO_PORT = 8765  # stable, so listing URLs (and so dedupe) survive a second demo run
 DEMO_ROWS = 2_000
 DEMO_SEED = 20260401
 SAMPLE_ROWS = 20
@@ -66,9 +66,9 @@ def label_of(catalogue: Catalogue, url: str) -> str | None:
     return catalogue.label_for_path(urlsplit(url).path)
 
 
-def _start_marketplace(catalogue: Catalogue) -> DemoMarketplace:
-    """The demo marketplace on its usual port, or on any free one when that is taken."""
-    market = DemoMarketplace(catalogue, port=DEMO_PORT)
+def _start_marketplace(catalogue: Catalogue, port: int) -> DemoMarketplace:
+    """The demo marketplace on ``port``, or on any free one when that is taken."""
+    market = DemoMarketplace(catalogue, port=port)
     try:
         market.start()
     except DemoServerError:
@@ -77,14 +77,14 @@ def _start_marketplace(catalogue: Catalogue) -> DemoMarketplace:
     return market
 
 
-def run_demo(settings: Settings) -> DemoResult:
+def run_demo(settings: Settings, *, port: int = DEMO_PORT) -> DemoResult:
     """Run the demo end to end and compare its alerts with the planted ground truth."""
     engine: Engine = open_database(settings)
     try:
         cohort_path, header, rows = make_cohort_sample(settings)
         catalogue = build_catalogue(sample_header=header, sample_rows=rows)
         sources = [s for s in load_sources() if s.slug in DEMO_SOURCES]
-        market = _start_marketplace(catalogue)
+        market = _start_marketplace(catalogue, port)
         try:
             reports = tuple(
                 crawl_source(

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from sqlalchemy.engine import Engine
 
 from alerts.rules import AlertRule, raise_alerts_for_run
+from cohortwatch.errors import UsageError
 from cohortwatch.settings import Settings
 from crawler.runner import CrawlOutcome, CrawlSpec, run_crawl
 from crawler.settings import CrawlLimits
@@ -25,9 +26,19 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def ensure_data_dir(settings: Settings) -> None:
+    """Create the data dir (and its evidence folder) or say clearly why it cannot be."""
+    try:
+        settings.evidence_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(
+            f"cannot create data dir {settings.data_dir}: {exc.strerror or exc}"
+        ) from exc
+
+
 def open_database(settings: Settings, *, migrate: bool = True) -> Engine:
     """An engine on the configured database, checked and (by default) migrated to head."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    ensure_data_dir(settings)
     url = settings.resolved_database_url()
     engine = make_engine(url)
     check_connection(engine)

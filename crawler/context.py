@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.engine import Engine
-from storage.evidence import EvidenceStore
 
 from matcher.listing_text import CohortProfile
+from storage.evidence import EvidenceStore
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,9 @@ from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
+
 from storage.evidence import EvidenceError, EvidenceStore
+from storage.models import AlertStatus
 from storage.queries import (
     count_rows,
     get_alert,
@@ -31,8 +33,6 @@ from storage.queries import (
     list_matches,
     list_snapshots,
 )
-
-from storage.models import AlertStatus
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
@@ -45,17 +45,22 @@ class DashboardConfig:
     evidence_dir: Path
 
 
+def get_session(request: Request) -> Iterator[Session]:
+    """One database session per request, on the engine the app was built with."""
+    with Session(request.app.state.engine) as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
 def create_app(config: DashboardConfig) -> FastAPI:
     """Build the dashboard application."""
     app = FastAPI(title="CohortWatch", docs_url="/api/docs", redoc_url=None)
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
     evidence = EvidenceStore(config.evidence_dir)
 
-    def session_dep() -> Iterator[Session]:
-        with Session(config.engine) as session:
-            yield session
-
-    SessionDep = Annotated[Session, Depends(session_dep)]
+    app.state.engine = config.engine
 
     def alert_detail(session: Session, alert_id: int) -> dict[str, Any]:
         alert = get_alert(session=session, alert_id=alert_id)

@@ -5,13 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.console import Console
 
 from cohortwatch.errors import UsageError
-from cohortwatch.report import print_crawl_reports
 from cohortwatch.settings import Settings
-from cohortwatch.wiring import crawl_source, open_database
-from crawler.sources import load_source, load_sources
 
 
 @click.command()
@@ -42,6 +38,12 @@ def crawl(
 
         cohortwatch crawl --source my-sources/marketplace.yaml
     """
+    from rich.console import Console
+
+    from cohortwatch.report import print_crawl_reports
+    from cohortwatch.wiring import crawl_source, open_database
+    from crawler.sources import load_source, load_sources
+
     settings: Settings = ctx.find_root().obj.settings
     sources = [load_source(p) for p in source_files] if source_files else load_sources(sources_dir)
     if not sources:

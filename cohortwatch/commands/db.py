@@ -5,8 +5,6 @@ from __future__ import annotations
 import click
 
 from cohortwatch.settings import Settings
-from storage.db import check_connection, make_engine
-from storage.migrate import current_revision, upgrade
 
 
 def _settings() -> Settings:
@@ -32,8 +30,12 @@ def db_upgrade(revision: str) -> None:
 
         COHORTWATCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1/cohortwatch cohortwatch db upgrade
     """
+    from cohortwatch.wiring import ensure_data_dir
+    from storage.db import check_connection, make_engine
+    from storage.migrate import current_revision, upgrade
+
     settings = _settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    ensure_data_dir(settings)
     url = settings.resolved_database_url()
     engine = make_engine(url)
     try:
@@ -52,6 +54,9 @@ def db_current() -> None:
 
         cohortwatch db current
     """
+    from storage.db import check_connection, make_engine
+    from storage.migrate import current_revision
+
     settings = _settings()
     url = settings.resolved_database_url()
     engine = make_engine(url)

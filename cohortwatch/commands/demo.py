@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import click
-from rich.console import Console
 
-from cohortwatch.demo import run_demo
-from cohortwatch.report import print_alerts, print_crawl_reports
 from cohortwatch.settings import Settings
+
+DEMO_PORT = 8765  # stable, so listing URLs (and so dedupe) survive a second demo run
 
 
 @click.command()
+@click.option(
+    "--port",
+    default=DEMO_PORT,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port of the demo marketplace on 127.0.0.1 (a free one if taken; keep it stable so "
+    "a second run sees the same listing URLs).",
+)
 @click.pass_context
-def demo(ctx: click.Context) -> None:
+def demo(ctx: click.Context, port: int) -> None:
     """Generate a synthetic cohort, crawl the demo marketplace, raise and print alerts.
 
     Nothing leaves 127.0.0.1: the marketplace is served locally for the length of the run.
@@ -22,10 +29,15 @@ def demo(ctx: click.Context) -> None:
 
         cohortwatch --data-dir /tmp/cw-demo demo
     """
+    from rich.console import Console
+
+    from cohortwatch.demo import run_demo
+    from cohortwatch.report import print_alerts, print_crawl_reports
+
     settings: Settings = ctx.find_root().obj.settings
     console = Console()
     console.print("[bold]CohortWatch demo[/bold] — everything runs on 127.0.0.1")
-    result = run_demo(settings)
+    result = run_demo(settings, port=port)
     print_crawl_reports(console, result.reports)
     print_alerts(console, result.alerts, result.listings)
     counts = result.counts

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import click
-import uvicorn
 
 from cohortwatch.settings import Settings
-from cohortwatch.wiring import open_database
-from dashboard.app import DashboardConfig, create_app
 
 
 @click.command()
@@ -21,6 +18,11 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
 
         cohortwatch serve --port 8000
     """
+    import uvicorn
+
+    from cohortwatch.wiring import open_database
+    from dashboard.app import DashboardConfig, create_app
+
     settings: Settings = ctx.find_root().obj.settings
     engine = open_database(settings)
     app = create_app(DashboardConfig(engine=engine, evidence_dir=settings.evidence_dir))

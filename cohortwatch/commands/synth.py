@@ -6,12 +6,18 @@ import logging
 import os
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from cohortwatch.errors import UsageError
-from cohortwatch.synth import STYLES, generate_cohort, write_cohort, write_release_maps
-from matcher.dictionary import Dictionary, load_dictionary, load_dictionary_dir
+
+if TYPE_CHECKING:
+    from matcher.dictionary import Dictionary
+
+# The header styles of cohortwatch.synth.STYLES, spelled out so --help needs no numpy/polars
+# import (a test checks the two agree).
+STYLES: tuple[str, ...] = ("ukbconv", "r", "readable", "rap", "titles")
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +51,8 @@ def _check_out(out: Path, *, releases_dir: Path | None) -> None:
 
 
 def _dictionary(dictionary_dir: Path | None) -> Dictionary:
+    from matcher.dictionary import load_dictionary, load_dictionary_dir
+
     return load_dictionary() if dictionary_dir is None else load_dictionary_dir(dictionary_dir)
 
 
@@ -111,6 +119,8 @@ def cohort(
     if releases < 0:
         raise UsageError(f"--releases must be zero or more, not {releases}")
     _check_out(out, releases_dir=releases_dir)
+    from cohortwatch.synth import generate_cohort, write_cohort, write_release_maps
+
     started = time.perf_counter()
     dictionary = _dictionary(dictionary_dir)
     frame = generate_cohort(rows=rows, seed=seed, dictionary=dictionary)

@@ -49,3 +49,10 @@ def test_unknown_setting_value_is_one_clear_line(
     assert err.startswith("Error: bad setting: environment")
     assert "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_synth_style_choices_match_the_generator() -> None:
+    from cohortwatch.commands.synth import STYLES as CLI_STYLES
+    from cohortwatch.synth import STYLES
+
+    assert CLI_STYLES == STYLES
