@@ -21,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "cohortwatch.commands.crawl",
     "cohortwatch.commands.demo",
     "cohortwatch.commands.serve",
+    "cohortwatch.commands.watch",
 )
 EXIT_ERROR = 2
 

@@ -20,7 +20,8 @@ from cohortwatch.synth import generate_cohort, sample_rows, write_cohort
 from cohortwatch.wiring import CrawlReport, crawl_source, open_database
 from crawler.demo import Catalogue, DemoMarketplace, build_catalogue
 from crawler.demo.errors import DemoServerError
-from crawler.sources import load_sources
+from crawler.scheduler import CrawlScheduler
+from crawler.sources import SourceConfig, load_sources
 from matcher.dictionary import load_dictionary
 from storage.db import session_scope
 from storage.models import Alert, Listing
@@ -30,6 +31,7 @@ DEMO_SOURCES = ("demo-marketplace", "demo-telegram", "demo-forum")
 DEMO_ROWS = 2_000
 DEMO_SEED = 20260401
 SAMPLE_ROWS = 20
+CRAWL_GRACE_SECONDS = 120
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,21 @@ def _start_marketplace(catalogue: Catalogue, port: int) -> DemoMarketplace:
     return market
 
 
+def _crawl_with_scheduler(
+    settings: Settings, engine: Engine, sources: list[SourceConfig]
+) -> tuple[CrawlReport, ...]:
+    """Crawl each source once through the in-process scheduler, as ``watch`` would."""
+    scheduler = CrawlScheduler(
+        job=lambda source: crawl_source(settings=settings, engine=engine, source=source)
+    )
+    timeout = len(sources) * (settings.crawl_timeout_seconds + CRAWL_GRACE_SECONDS)
+    outcomes = scheduler.run_once(sources, timeout=timeout)
+    for outcome in outcomes:
+        if outcome.error is not None:
+            raise outcome.error
+    return tuple(outcome.result for outcome in outcomes)
+
+
 def run_demo(settings: Settings, *, port: int = DEMO_PORT) -> DemoResult:
     """Run the demo end to end and compare its alerts with the planted ground truth."""
     engine: Engine = open_database(settings)
@@ -86,11 +103,8 @@ def run_demo(settings: Settings, *, port: int = DEMO_PORT) -> DemoResult:
         sources = [s for s in load_sources() if s.slug in DEMO_SOURCES]
         market = _start_marketplace(catalogue, port)
         try:
-            reports = tuple(
-                crawl_source(
-                    settings=settings, engine=engine, source=s.with_base_url(market.base_url)
-                )
-                for s in sources
+            reports = _crawl_with_scheduler(
+                settings, engine, [s.with_base_url(market.base_url) for s in sources]
             )
         finally:
             market.stop()

@@ -83,6 +83,9 @@ class SourceConfig(_Strict):
     detail: DetailSelectors
     browser: BrowserMode = BrowserMode.NEVER
     browser_wait_for: str | None = None
+    enabled: bool = True
+    every_minutes: int = Field(default=360, ge=1, description="How often the scheduler crawls it")
+    jitter_seconds: int = Field(default=300, ge=0, description="Random delay so runs spread out")
     download_delay: float = Field(default=1.0, ge=0)
     concurrency: int = Field(default=2, ge=1, le=16)
     max_attachments: int = Field(default=5, ge=0, le=50)
