@@ -21,6 +21,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "cohortwatch.commands.crawl",
     "cohortwatch.commands.demo",
     "cohortwatch.commands.serve",
+    "cohortwatch.commands.match",
+    "cohortwatch.commands.eval",
     "cohortwatch.commands.watch",
 )
 EXIT_ERROR = 2
@@ -90,7 +92,7 @@ def _library_errors() -> tuple[type[BaseException], ...]:
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point."""
     try:
-        cli.main(args=argv, prog_name="cohortwatch", standalone_mode=False)
+        exit_code = cli.main(args=argv, prog_name="cohortwatch", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         sys.exit(EXIT_ERROR)
@@ -116,3 +118,5 @@ def main(argv: list[str] | None = None) -> None:
             f"Error: unexpected {type(exc).__name__}: {exc} (run with -vv for details)", err=True
         )
         sys.exit(EXIT_ERROR)
+    if isinstance(exit_code, int) and exit_code != 0:
+        sys.exit(exit_code)

@@ -1,7 +1,8 @@
 """What a spider hands to the pipelines: one listing page as fetched, with its attachments.
 
 Items are plain dataclasses; every text field in them is attacker-written and stays untrusted all
-the way through (escaped where shown, capped where stored).
+the way through (escaped where shown, capped where stored). Content fields are left out of the
+``repr``, because Scrapy logs an item when a pipeline fails, and samples must never reach a log.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ class AttachmentItem:
     url: str
     filename: str
     content_type: str
-    body: bytes
+    body: bytes = field(repr=False)
 
 
 @dataclass
@@ -27,9 +28,9 @@ class ListingItem:
     url: str
     final_url: str
     http_status: int
-    title: str
-    text: str
-    html: bytes
+    title: str = field(repr=False)
+    text: str = field(repr=False)
+    html: bytes = field(repr=False)
     price_text: str | None = None
     seller: str | None = None
     seller_url: str | None = None
@@ -37,8 +38,8 @@ class ListingItem:
     external_id: str | None = None
     removed: bool = False
     rendered_with_browser: bool = False
-    screenshot: bytes | None = None
+    screenshot: bytes | None = field(default=None, repr=False)
     image_urls: list[str] = field(default_factory=list)
-    attachments: list[AttachmentItem] = field(default_factory=list)
+    attachments: list[AttachmentItem] = field(default_factory=list, repr=False)
     listing_id: int | None = None
     snapshot_id: int | None = None

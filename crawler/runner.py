@@ -27,7 +27,7 @@ from crawler.sources import SourceConfig
 logger = logging.getLogger(__name__)
 
 RESULT_PREFIX = "COHORTWATCH_RESULT "
-STDERR_TAIL_CHARS = 2_000
+ERROR_MESSAGE_CHARS = 300
 KILL_GRACE_SECONDS = 10.0
 
 
@@ -119,7 +119,8 @@ def run_crawl(spec: CrawlSpec, *, grace_seconds: float = 60.0) -> CrawlOutcome:
     seconds = time.monotonic() - started
     result = _parse_result(stdout)
     if process.returncode != 0 or not result:
-        tail = stderr.strip()[-STDERR_TAIL_CHARS:]
+        lines = stderr.strip().splitlines()
+        tail = lines[-1][:ERROR_MESSAGE_CHARS] if lines else ""
         logger.warning("crawl of %s failed (exit %s)", spec.source.slug, process.returncode)
         return CrawlOutcome(
             CrawlStatus.FAILED,
@@ -133,13 +134,24 @@ def run_crawl(spec: CrawlSpec, *, grace_seconds: float = 60.0) -> CrawlOutcome:
         return CrawlOutcome(CrawlStatus.TIMED_OUT, stats, seconds, error="crawl timed out")
     errors = int(stats.get("log_count/ERROR", 0))
     if reason != "finished" or errors:
+        first = _first_error(stderr)
         return CrawlOutcome(
             CrawlStatus.FAILED,
             stats,
             seconds,
-            error=f"finish reason {reason!r}, {errors} error(s) logged",
+            error=f"{errors} error(s) logged, finish reason {reason!r}"
+            + (f"; first: {first}" if first else ""),
         )
     return CrawlOutcome(CrawlStatus.SUCCEEDED, stats, seconds)
+
+
+def _first_error(stderr: str) -> str | None:
+    """The message of the first ERROR line of a child's Scrapy log, capped."""
+    for line in stderr.splitlines():
+        _, marker, message = line.partition("] ERROR: ")
+        if marker:
+            return message.strip()[:ERROR_MESSAGE_CHARS]
+    return None
 
 
 def _parse_result(stdout: str) -> dict[str, Any]:
