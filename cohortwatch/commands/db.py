@@ -11,6 +11,19 @@ def _settings() -> Settings:
     return click.get_current_context().find_root().obj.settings
 
 
+def _reachable_database_url() -> str:
+    """The configured database URL, after checking that the database answers."""
+    from storage.db import check_connection, make_engine
+
+    url = _settings().resolved_database_url()
+    engine = make_engine(url)
+    try:
+        check_connection(engine)
+    finally:
+        engine.dispose()
+    return url
+
+
 @click.group()
 def db() -> None:
     """Manage the database schema (SQLite by default, PostgreSQL via COHORTWATCH_DATABASE_URL).
@@ -31,17 +44,10 @@ def db_upgrade(revision: str) -> None:
         COHORTWATCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1/cohortwatch cohortwatch db upgrade
     """
     from cohortwatch.wiring import ensure_data_dir
-    from storage.db import check_connection, make_engine
     from storage.migrate import current_revision, upgrade
 
-    settings = _settings()
-    ensure_data_dir(settings)
-    url = settings.resolved_database_url()
-    engine = make_engine(url)
-    try:
-        check_connection(engine)
-    finally:
-        engine.dispose()
+    ensure_data_dir(_settings())
+    url = _reachable_database_url()
     upgrade(url, revision)
     click.echo(f"database at revision {current_revision(url)}")
 
@@ -54,16 +60,9 @@ def db_current() -> None:
 
         cohortwatch db current
     """
-    from storage.db import check_connection, make_engine
     from storage.migrate import current_revision
 
-    settings = _settings()
-    url = settings.resolved_database_url()
-    engine = make_engine(url)
-    try:
-        check_connection(engine)
-    finally:
-        engine.dispose()
+    url = _reachable_database_url()
     click.echo(current_revision(url) or "empty (run: cohortwatch db upgrade)")
 
 
