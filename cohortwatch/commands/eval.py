@@ -1,0 +1,95 @@
+"""``cohortwatch eval``: measure the matchers on labelled data (``eval listings DIR``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from cohortwatch.commands.match import profile_option
+from cohortwatch.errors import UsageError
+from matcher.text.evaluation import LabelledListing, evaluate, format_report, parse_corpus
+
+MAX_CORPUS_BYTES = 50_000_000
+
+
+def load_corpus(path: Path, *, split: str) -> list[LabelledListing]:
+    """Every labelled listing in ``path`` (a JSON Lines file, or a folder of them) of ``split``."""
+    if path.is_dir():
+        files = sorted(path.glob("*.jsonl"))
+        if not files:
+            raise UsageError(f"{path} holds no .jsonl file")
+    elif path.is_file():
+        files = [path]
+    else:
+        raise UsageError(f"{path} does not exist")
+    listings: list[LabelledListing] = []
+    for file in files:
+        if file.stat().st_size > MAX_CORPUS_BYTES:
+            raise UsageError(f"{file} is larger than {MAX_CORPUS_BYTES // 1_000_000} MB")
+        try:
+            text = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"cannot read {file}: {exc}") from exc
+        listings.extend(parse_corpus(text, source=str(file)))
+    if split != "all":
+        listings = [x for x in listings if x.split == split]
+    if not listings:
+        raise UsageError(f"no labelled listing of split {split!r} in {path}")
+    return listings
+
+
+@click.group("eval")
+def eval_group() -> None:
+    """Measure the matchers on labelled data.
+
+    Example:
+
+    \b
+        cohortwatch eval listings tests/data/listings --split dev
+    """
+
+
+@eval_group.command("listings")
+@click.argument("corpus", type=click.Path(path_type=Path))
+@click.option(
+    "--split",
+    type=click.Choice(["all", "dev", "test"]),
+    default="all",
+    show_default=True,
+    help="Score only the listings of this split.",
+)
+@click.option(
+    "--profile",
+    "profile_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Cohort profile YAML to measure (default: the shipped UK Biobank profile).",
+)
+@click.option("--errors", "show_errors", type=int, default=0, help="Also list N misclassified.")
+def listings(corpus: Path, split: str, profile_path: Path | None, show_errors: int) -> None:
+    """Precision, recall and F1 per verdict, and the confusion matrix, on a labelled corpus.
+
+    CORPUS is a JSON Lines file or a folder of them, one listing per line with id, title, text,
+    label (leak-offer, related, unrelated) and optionally split. Tune a profile on the dev split;
+    keep the test split for the final measurement.
+
+    Example:
+
+    \b
+        cohortwatch eval listings tests/data/listings --split dev --errors 10
+        cohortwatch eval listings tests/data/listings --profile my-profile.yaml
+    """
+    profile = profile_option(profile_path)
+    report = evaluate(load_corpus(corpus, split=split), profile)
+    click.echo(format_report(report))
+    for listing, result in report.errors[: max(show_errors, 0)]:
+        click.echo(f"\n{listing.id}: label {listing.label}, verdict {result.verdict.value}")
+        click.echo(f"  title: {listing.title[:120]}")
+        for reason in result.reasons:
+            click.echo(f"  - {reason}")
+
+
+def register(group: click.Group) -> None:
+    """Add the ``eval`` command group to the CLI."""
+    group.add_command(eval_group)

@@ -1,0 +1,1 @@
+"""Cohort profiles shipped with CohortWatch (YAML package data)."""

@@ -1,0 +1,125 @@
+"""Normalisation of attacker-written listing text before any term is matched.
+
+:func:`normalise` folds the tricks sellers use to dodge keyword filters into one plain form:
+Unicode compatibility forms (full-width ``ＵＫ``, ligatures) by NFKC, case by casefold, invisible
+characters (zero-width spaces, joiners, bidi controls, soft hyphens), Latin look-alikes from
+Cyrillic and Greek, traditional Chinese characters (a shipped table), and Chinese numerals before
+a magnitude (``五十万`` → ``50万``). Whitespace is collapsed. Separators inside words
+(``U.K. Bio-bank``, ``英 国 生 物``) and leetspeak (``B1obank``) are kept here and handled by
+the alias patterns; :func:`fold_alias` removes them too, for fuzzy comparison and for tests.
+
+Every step is a single pass of a C-level primitive (``str.translate``, a regex without nested
+quantifiers), so normalisation stays linear in the input, which is capped by the caller.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from matcher.text.hanzi import T2S, TRADITIONAL_CHARS
+
+# Invisible characters left by NFKC: zero-width space/joiners, word joiner, BOM, soft hyphen,
+# bidi marks and embeddings, Mongolian vowel separator, invisible operators, variation selectors.
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]"
+)
+# Latin look-alikes (after casefold) from Cyrillic and Greek.
+_CONFUSABLES = {
+    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p",
+    "с": "c", "т": "t", "у": "y", "х": "x", "і": "i", "ї": "i", "ј": "j", "ѕ": "s", "ԁ": "d",
+    "ԛ": "q", "ԝ": "w", "ո": "n", "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k",
+    "ν": "v", "ο": "o", "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ϲ": "c", "ɑ": "a", "ı": "i",
+    "ℓ": "l", "ǀ": "l",
+}  # fmt: skip
+_CONFUSABLE_TABLE = {ord(k): v for k, v in _CONFUSABLES.items()}
+_CONFUSABLE_RE = re.compile("[" + "".join(_CONFUSABLES) + "]")
+_TRADITIONAL_RE = re.compile("[" + TRADITIONAL_CHARS + "]")
+
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+           "七": 7, "八": 8, "九": 9}  # fmt: skip
+_UNITS = {"十": 10, "百": 100, "千": 1000}
+# A run of Chinese numerals (optionally with a decimal 点) right before 万 or 亿.
+_CN_NUMBER = re.compile("[零〇一二两三四五六七八九十百千点]{1,12}(?=[万亿])")
+_CN_DIGIT = re.compile("[零〇一二两三四五六七八九]")
+# Chinese written one character at a time ("英 国 生 物") and a space between a number and its
+# magnitude ("50 万") hide words from a filter: those spaces are dropped; "数据 低价" keeps its.
+_CJK_SPACE = re.compile(r"[\u3400-\u9fff\d] (?=[\u3400-\u9fff])")
+
+# Leetspeak digits and symbols inside Latin words, and separators inside names.
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
+                       "@": "a", "$": "s", "!": "i", "|": "l"})  # fmt: skip
+_LEET_WORD = re.compile(r"[a-z][a-z0-9@$!|]*[a-z0-9@$!|]")
+_NON_NAME = re.compile(r"[^a-z0-9\u3400-\u9fff]")
+
+
+def _cn_integer(text: str) -> int | None:
+    """Value of a Chinese integer like 五十, 三百零二, 十二; None when it is not one."""
+    total, digit = 0, None
+    for ch in text:
+        if ch in _DIGITS:
+            digit = _DIGITS[ch]
+        elif ch in _UNITS:
+            total += (1 if digit is None else digit) * _UNITS[ch]
+            digit = None
+        else:
+            return None
+    return total + (digit or 0)
+
+
+def _cn_numeral(match: re.Match[str]) -> str:
+    """Chinese numerals → Arabic digits (五十 → 50, 五十点二 → 50.2); unchanged if malformed."""
+    if not _CN_DIGIT.search(match.group()):
+        return match.group()  # 千万 ("by all means"), 十万: idioms or round numbers
+    whole, _, fraction = match.group().partition("点")
+    value = _cn_integer(whole) if whole else None
+    if value is None:
+        return match.group()
+    if not fraction:
+        return str(value)
+    if all(ch in _DIGITS for ch in fraction):
+        return f"{value}." + "".join(str(_DIGITS[ch]) for ch in fraction)
+    return match.group()
+
+
+def _drop_spelling_space(match: re.Match[str]) -> str:
+    """Drop a space next to a lone Chinese character or before 万/亿; keep one between words."""
+    text, at = match.string, match.start() + 1  # the space
+    left = text[at - 1]
+    if left.isdigit():
+        return left if text[at + 1] in "万亿" else left + " "
+    lone_left = at < 2 or text[at - 2] == " "
+    lone_right = at + 2 >= len(text) or text[at + 2] == " "
+    return left if lone_left or lone_right else left + " "
+
+
+def normalise(text: str) -> str:
+    """The plain form of ``text`` that every profile term is matched against."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = _INVISIBLE.sub("", text)
+    if _CONFUSABLE_RE.search(text):
+        text = text.translate(_CONFUSABLE_TABLE)
+    if _TRADITIONAL_RE.search(text):
+        text = text.translate(T2S)
+    text = " ".join(text.split())
+    if _CJK_SPACE.search(text):
+        text = _CJK_SPACE.sub(_drop_spelling_space, text)
+    if "万" in text or "亿" in text:
+        text = _CN_NUMBER.sub(_cn_numeral, text)
+    return text
+
+
+def unleet(text: str) -> str:
+    """Leetspeak digits and symbols inside Latin words read as letters (b1obank → biobank)."""
+    return _LEET_WORD.sub(lambda m: m.group().translate(_LEET), text)
+
+
+def fold_normalised(text: str) -> str:
+    """:func:`fold_alias` of text that :func:`normalise` already returned."""
+    return _NON_NAME.sub("", unleet(text))
+
+
+def fold_alias(text: str) -> str:
+    """Normalised, leetspeak read as letters, every separator removed: "U.K. B1o-bank" → "ukbiobank"."""
+    return _NON_NAME.sub("", unleet(normalise(text)))

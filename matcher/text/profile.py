@@ -1,0 +1,237 @@
+"""The cohort profile: names, cues, fields and weights of one cohort, loaded from YAML.
+
+A profile is data an operator edits (docs/cohort-profile.md); the shipped one for UK Biobank is
+``matcher/profiles/ukbiobank.yaml``. :func:`parse_profile` takes YAML text and returns a frozen
+:class:`CohortProfile` with every term already normalised; anything malformed raises
+:class:`ProfileError` naming the section. Loading reads the file it is given and nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import yaml
+
+from matcher.errors import MatchError
+from matcher.text.normalise import normalise
+
+CUE_GROUPS = ("data", "offer", "transaction", "contact")
+NEGATIVE_GROUPS = (
+    "goods",
+    "literature",
+    "training",
+    "access_help",
+    "jobs",
+    "warning",
+    "news",
+    "other_cohorts",
+    "code",
+)
+MAX_PROFILE_BYTES = 1_000_000
+SHIPPED_PROFILE = "ukbiobank.yaml"
+
+
+class ProfileError(MatchError):
+    """A cohort profile is missing, is not valid YAML, or a section has the wrong shape."""
+
+
+@dataclass(frozen=True)
+class FieldTerms:
+    """One field of the cohort: its ID and its titles as listings write them."""
+
+    field_id: int
+    titles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Log-odds weights: ``score = sigmoid(bias + sum of evidence weights)``."""
+
+    bias: float
+    alias: float
+    groups: Mapping[str, tuple[float, float]]  # cue group -> (one term, two or more)
+    size: float
+    schema: tuple[float, float]
+    negatives: Mapping[str, tuple[float, float]]  # negative group -> (one term, two or more)
+    negative_floor: float
+
+
+@dataclass(frozen=True, eq=False)
+class CohortProfile:
+    """Everything the text scorer knows about one cohort, every term normalised.
+
+    Compared and hashed by identity, so compiled matchers can be cached per profile object.
+    """
+
+    name: str
+    version: int
+    aliases: tuple[str, ...]
+    fuzzy_aliases: tuple[str, ...]
+    fuzzy_min_similarity: float
+    size_min: int
+    size_max: int
+    size_phrases: tuple[str, ...]
+    cues: Mapping[str, tuple[str, ...]]
+    negatives: Mapping[str, tuple[str, ...]]
+    fields: tuple[FieldTerms, ...]
+    weights: Weights
+    leak_offer_threshold: float
+
+    @property
+    def field_ids(self) -> frozenset[int]:
+        return frozenset(f.field_id for f in self.fields)
+
+
+def _terms(value: Any, where: str) -> tuple[str, ...]:
+    """A list of strings, or a mapping of language -> list of strings, flattened and normalised."""
+    if value is None:
+        return ()
+    if isinstance(value, Mapping):
+        nested = (t for key, item in value.items() for t in _terms(item, f"{where}.{key}"))
+        return tuple(dict.fromkeys(nested))
+    if not isinstance(value, list) or not all(isinstance(t, str | int) for t in value):
+        raise ProfileError(f"profile section {where!r} must be a list of terms")
+    terms = (normalise(str(t)) for t in value)
+    return tuple(dict.fromkeys(t for t in terms if t))
+
+
+def _section(data: Mapping[str, Any], key: str) -> Any:
+    if key not in data:
+        raise ProfileError(f"profile has no {key!r} section")
+    return data[key]
+
+
+def _number(value: Any, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ProfileError(f"profile {where!r} must be a number, not {value!r}")
+    return float(value)
+
+
+def _pair(value: Any, where: str) -> tuple[float, float]:
+    if isinstance(value, list) and len(value) == 2:
+        return _number(value[0], where), _number(value[1], where)
+    one = _number(value, where)
+    return one, one
+
+
+def _weights(data: Any) -> Weights:
+    if not isinstance(data, Mapping):
+        raise ProfileError("profile section 'weights' must be a mapping")
+    negatives = _section(data, "negatives")
+    if not isinstance(negatives, Mapping):
+        raise ProfileError("profile section 'weights.negatives' must be a mapping")
+    return Weights(
+        bias=_number(_section(data, "bias"), "weights.bias"),
+        alias=_number(_section(data, "alias"), "weights.alias"),
+        groups=MappingProxyType({g: _pair(_section(data, g), f"weights.{g}") for g in CUE_GROUPS}),
+        size=_number(_section(data, "size"), "weights.size"),
+        schema=_pair(_section(data, "schema"), "weights.schema"),
+        negatives=MappingProxyType(
+            {g: _pair(negatives.get(g, 0.0), f"weights.negatives.{g}") for g in NEGATIVE_GROUPS}
+        ),
+        negative_floor=_number(data.get("negative_floor", -5.0), "weights.negative_floor"),
+    )
+
+
+def _fields(data: Any) -> tuple[FieldTerms, ...]:
+    if not isinstance(data, list):
+        raise ProfileError("profile section 'fields' must be a list")
+    fields: dict[int, FieldTerms] = {}
+    for item in data:
+        if not isinstance(item, Mapping) or not isinstance(item.get("id"), int):
+            raise ProfileError(f"profile field {item!r} needs an integer 'id'")
+        if item["id"] in fields:
+            raise ProfileError(f"profile field {item['id']} is listed twice")
+        titles = _terms(item.get("en"), "fields.en") + _terms(item.get("zh"), "fields.zh")
+        fields[item["id"]] = FieldTerms(item["id"], titles)
+    return tuple(fields.values())
+
+
+def parse_profile(text: str, *, source: str = "profile") -> CohortProfile:
+    """Parse a cohort profile from YAML text; ``source`` names it in error messages."""
+    if len(text) > MAX_PROFILE_BYTES:
+        raise ProfileError(f"{source}: profile is larger than {MAX_PROFILE_BYTES} bytes")
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise ProfileError(f"{source}: not valid YAML{where}") from exc
+    if not isinstance(data, Mapping):
+        raise ProfileError(f"{source}: a profile is a YAML mapping with name, aliases, cues, ...")
+    try:
+        return _build(data)
+    except ProfileError as exc:
+        raise ProfileError(f"{source}: {exc}") from None
+
+
+def _build(data: Mapping[str, Any]) -> CohortProfile:
+    name = _section(data, "name")
+    if not isinstance(name, str) or not name.strip():
+        raise ProfileError("profile 'name' must be a non-empty string")
+    aliases = _terms(_section(data, "aliases"), "aliases")
+    if not aliases:
+        raise ProfileError("profile section 'aliases' lists no alias")
+    fuzzy = data.get("fuzzy") or {}
+    size = _section(data, "size")
+    cues = _section(data, "cues")
+    negatives = _section(data, "negatives")
+    if not isinstance(size, Mapping) or not isinstance(cues, Mapping):
+        raise ProfileError("profile sections 'size' and 'cues' must be mappings")
+    if not isinstance(negatives, Mapping) or not isinstance(fuzzy, Mapping):
+        raise ProfileError("profile sections 'negatives' and 'fuzzy' must be mappings")
+    unknown = (set(cues) - set(CUE_GROUPS)) | (set(negatives) - set(NEGATIVE_GROUPS))
+    if unknown:
+        raise ProfileError(f"profile has unknown cue groups {sorted(unknown)}")
+    size_min = int(_number(_section(size, "min"), "size.min"))
+    size_max = int(_number(_section(size, "max"), "size.max"))
+    if not 0 < size_min <= size_max:
+        raise ProfileError("profile 'size' needs 0 < min <= max")
+    thresholds = data.get("thresholds") or {}
+    threshold = _number(thresholds.get("leak_offer", 0.5), "thresholds.leak_offer")
+    if not 0.0 < threshold < 1.0:
+        raise ProfileError("profile 'thresholds.leak_offer' must be between 0 and 1")
+    return CohortProfile(
+        name=name.strip(),
+        version=int(_number(data.get("version", 1), "version")),
+        aliases=aliases,
+        fuzzy_aliases=_terms(fuzzy.get("aliases"), "fuzzy.aliases"),
+        fuzzy_min_similarity=_number(fuzzy.get("min_similarity", 88), "fuzzy.min_similarity"),
+        size_min=size_min,
+        size_max=size_max,
+        size_phrases=_terms(size.get("phrases"), "size.phrases"),
+        cues=MappingProxyType({g: _terms(cues.get(g), f"cues.{g}") for g in CUE_GROUPS}),
+        negatives=MappingProxyType(
+            {g: _terms(negatives.get(g), f"negatives.{g}") for g in NEGATIVE_GROUPS}
+        ),
+        fields=_fields(data.get("fields") or []),
+        weights=_weights(_section(data, "weights")),
+        leak_offer_threshold=threshold,
+    )
+
+
+def load_profile(path: Path) -> CohortProfile:
+    """Read and parse the profile at ``path``."""
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_PROFILE_BYTES + 1)
+    except OSError as exc:
+        raise ProfileError(f"cannot read profile {path}: {exc.strerror or exc}") from exc
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ProfileError(f"profile {path} is not UTF-8 text") from exc
+    return parse_profile(text, source=str(path))
+
+
+@cache
+def default_profile() -> CohortProfile:
+    """The shipped UK Biobank profile (parsed once per process)."""
+    text = resources.files("matcher.profiles").joinpath(SHIPPED_PROFILE).read_text("utf-8")
+    return parse_profile(text, source=SHIPPED_PROFILE)

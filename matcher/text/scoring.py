@@ -1,0 +1,142 @@
+"""Score a listing: evidence combined into a calibrated score, a verdict and quoted reasons.
+
+``score = sigmoid(bias + Σ weights)`` with the profile's log-odds weights: an alias hit (scaled by
+its similarity when fuzzy), each cue group (one term, or two and more distinct terms), a size
+claim, schema terms, and negative contexts (summed, floored). A listing that never names the
+cohort is ``unrelated`` with score 0; one that names it is ``leak-offer`` at or above the
+profile's threshold and ``related`` below. Every contribution becomes a reason quoting the
+listing's own (normalised) words, so an analyst sees why without opening the page.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from matcher.text.evidence import Hit, compile_profile, find_aliases, find_evidence
+from matcher.text.evidence import find_fuzzy_alias as _find_fuzzy_alias
+from matcher.text.normalise import normalise
+from matcher.text.profile import CUE_GROUPS, CohortProfile
+
+SCORER_VERSION = "text-1.0"
+MAX_TITLE_CHARS = 2_000
+MAX_TEXT_CHARS = 50_000
+MAX_TERMS_QUOTED = 4
+_GROUP_LABELS = {
+    "data": "data terms",
+    "offer": "sale intent",
+    "transaction": "payment or delivery",
+    "contact": "contact cue",
+}
+_CJK = re.compile(r"[\u3400-\u9fff]+")
+_LATIN_WORD = re.compile(r"[a-z]{2,}")
+
+
+class TextVerdict(StrEnum):
+    """What a listing's text says about the cohort."""
+
+    LEAK_OFFER = "leak-offer"
+    RELATED = "related"
+    UNRELATED = "unrelated"
+
+
+@dataclass(frozen=True)
+class TextScore:
+    """A score in [0, 1], its verdict, the reasons behind it and the listing's language."""
+
+    score: float
+    verdict: TextVerdict
+    reasons: tuple[str, ...] = field(default_factory=tuple)
+    language: str = "en"
+    scorer_version: str = SCORER_VERSION
+
+
+def detect_language(text: str) -> str:
+    """``zh``, ``en`` or ``mixed``, from the share of Chinese characters among the letters."""
+    cjk = sum(map(len, _CJK.findall(text)))
+    if cjk == 0:
+        return "en"
+    latin = sum(map(len, _LATIN_WORD.findall(text)))
+    share = 3 * cjk / (3 * cjk + latin)  # a Chinese character carries about a word's worth
+    if share >= 0.75:
+        return "zh"
+    return "mixed" if share > 0.25 else "en"
+
+
+def _sigmoid(logit: float) -> float:
+    return 1.0 / (1.0 + math.exp(-logit))
+
+
+def _quote(hits: list[Hit]) -> str:
+    terms = ", ".join(repr(t) for t in dict.fromkeys(h.term for h in hits[:12]))
+    return f"{terms}: “{hits[0].snippet}”"
+
+
+def _pick(pair: tuple[float, float], count: int, *, many: int = 2) -> float:
+    return pair[1] if count >= many else pair[0]
+
+
+def score_normalised(body: str, profile: CohortProfile) -> TextScore:
+    """Score already-normalised text (title and body joined)."""
+    language = detect_language(body)
+    compiled = compile_profile(profile)
+    aliases = find_aliases(body, compiled)
+    if not aliases:
+        fuzzy = _find_fuzzy_alias(body, compiled)
+        if fuzzy is None:
+            none = (f"no name of {profile.name} found",)
+            return TextScore(0.0, TextVerdict.UNRELATED, none, language)
+        aliases = [fuzzy]
+    weights = profile.weights
+    strength = max(h.strength for h in aliases)
+    logit = weights.bias + weights.alias * strength
+    first = aliases[0]
+    if first.group == "fuzzy":
+        name = f"close spelling of {first.term!r} ({first.strength:.0%} similar)"
+    else:
+        name = f"names the cohort ({first.term!r})"
+    reasons = [f"{name} ({weights.alias * strength:+.1f}): “{first.snippet}”"]
+
+    by_group: dict[tuple[str, str], list[Hit]] = defaultdict(list)
+    for hit in find_evidence(body, compiled):
+        by_group[(hit.kind, hit.group)].append(hit)
+    for group in CUE_GROUPS:
+        hits = by_group.get(("cue", group))
+        if hits:
+            w = _pick(weights.groups[group], len({h.term for h in hits}))
+            logit += w
+            reasons.append(f"{_GROUP_LABELS[group]} ({w:+.1f}): {_quote(hits)}")
+    size = by_group.get(("size", "size"))
+    if size:
+        logit += weights.size
+        reasons.append(f"size claim ({weights.size:+.1f}): {_quote(size)}")
+    schema = [h for (kind, _), hits in by_group.items() if kind == "schema" for h in hits]
+    if schema:
+        w = _pick(weights.schema, len({h.term for h in schema}), many=3)
+        logit += w
+        reasons.append(f"schema terms ({w:+.1f}): {_quote(schema)}")
+    negative_total = 0.0
+    for (kind, group), hits in by_group.items():
+        if kind != "negative":
+            continue
+        w = _pick(weights.negatives.get(group, (0.0, 0.0)), len({h.term for h in hits}))
+        if w:
+            negative_total += w
+            label = group.replace("_", " ")
+            reasons.append(f"negative context: {label} ({w:+.1f}): {_quote(hits)}")
+    logit += max(negative_total, weights.negative_floor)
+
+    score = round(_sigmoid(logit), 3)
+    verdict = (
+        TextVerdict.LEAK_OFFER if score >= profile.leak_offer_threshold else TextVerdict.RELATED
+    )
+    return TextScore(score, verdict, tuple(reasons), language)
+
+
+def score_listing_text(*, title: str, text: str, profile: CohortProfile) -> TextScore:
+    """Score how likely a listing offers the cohort's participant data, with reasons."""
+    body = normalise(f"{title[:MAX_TITLE_CHARS]}\n{text[:MAX_TEXT_CHARS]}")
+    return score_normalised(body, profile)
