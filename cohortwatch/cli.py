@@ -24,6 +24,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "cohortwatch.commands.match",
     "cohortwatch.commands.eval",
     "cohortwatch.commands.watch",
+    "cohortwatch.commands.fingerprint",
+    "cohortwatch.commands.scan",
 )
 EXIT_ERROR = 2
 

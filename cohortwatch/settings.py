@@ -57,6 +57,10 @@ class Settings(BaseSettings):
     max_html_bytes: int = 5 * 1024 * 1024
     alert_threshold: float = 0.6
     secret_key: SecretStr = SecretStr(PLACEHOLDER_SECRET)
+    fingerprint_key: SecretStr | None = Field(
+        default=None,
+        description="The 32-byte fingerprint key as 64 hex digits (or use --key-file).",
+    )
     log_level: str = "WARNING"
 
     @classmethod

@@ -1,0 +1,189 @@
+"""The fingerprint as a value, and its file: a ZIP of ``meta.json`` and ``.npy`` arrays.
+
+A :class:`Fingerprint` holds, for ``total_rows`` rows (the cohort's rows, then any canaries):
+one array of keyed digests per linkage-key family (row order, 0 = missing), one array of keyed
+participant-ID digests per release (row order), which release each canary row belongs to, the
+field specs and schema, and the cohort's public profile. It holds no raw value and no unkeyed hash
+of one, and not the key (only its id). :func:`save_fingerprint` / :func:`load_fingerprint` write
+and read the file; loading refuses anything malformed with :class:`FingerprintError`.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from matcher.errors import MatchError
+from matcher.linkkeys import Family, FieldSpec
+
+FORMAT = "cohortwatch-fingerprint"
+VERSION = 1
+MAX_META_BYTES = 16 * 1024 * 1024
+
+
+class FingerprintError(MatchError):
+    """A fingerprint file is missing, malformed, or does not fit the key."""
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """Keyed digests of a cohort and its releases (see the module docstring)."""
+
+    key_id: str
+    rows: int
+    specs: Mapping[int, FieldSpec]
+    families: tuple[Family, ...]
+    digests: Mapping[str, np.ndarray] = field(repr=False)
+    releases: tuple[str, ...] = ()
+    release_ids: Mapping[str, np.ndarray] = field(default_factory=dict, repr=False)
+    canary_release: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int16), repr=False)
+    schema: tuple[Mapping[str, Any], ...] = ()
+    profile: Mapping[str, Any] = field(default_factory=dict)
+    cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def total_rows(self) -> int:
+        return self.rows + int(self.canary_release.size)
+
+    def family(self, name: str) -> Family | None:
+        for family in self.families:
+            if family.name == name:
+                return family
+        return None
+
+    def canaries_per_release(self) -> dict[str, int]:
+        counts = np.bincount(self.canary_release.astype(np.int64), minlength=len(self.releases))
+        return {name: int(counts[i]) for i, name in enumerate(self.releases)}
+
+
+def _meta(fp: Fingerprint) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "key_id": fp.key_id,
+        "rows": fp.rows,
+        "total_rows": fp.total_rows,
+        "specs": [vars(spec) for spec in fp.specs.values()],
+        "families": [vars(family) for family in fp.families],
+        "releases": list(fp.releases),
+        "schema": [dict(entry) for entry in fp.schema],
+        "profile": dict(fp.profile),
+    }
+
+
+def _npy(array: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    np.save(buffer, array, allow_pickle=False)
+    return buffer.getvalue()
+
+
+def fingerprint_bytes(fp: Fingerprint) -> bytes:
+    """The fingerprint file's bytes."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("meta.json", json.dumps(_meta(fp), ensure_ascii=False, indent=1))
+        for family in fp.families:
+            archive.writestr(f"digests/{family.name}.npy", _npy(fp.digests[family.name]))
+        for index, release in enumerate(fp.releases):
+            archive.writestr(f"releases/{index}.npy", _npy(fp.release_ids[release]))
+        archive.writestr("canaries.npy", _npy(fp.canary_release))
+    return buffer.getvalue()
+
+
+def save_fingerprint(fp: Fingerprint, path: Path) -> int:
+    """Write the fingerprint atomically; returns its size in bytes."""
+    data = fingerprint_bytes(fp)
+    temporary = path.with_name(path.name + ".tmp")
+    try:
+        temporary.write_bytes(data)
+        temporary.replace(path)
+    except OSError as exc:
+        raise FingerprintError(f"cannot write fingerprint {path}: {exc.strerror or exc}") from exc
+    return len(data)
+
+
+def load_fingerprint(path: Path) -> Fingerprint:
+    """Read a fingerprint file written by :func:`save_fingerprint`."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return _read(archive, str(path))
+    except FileNotFoundError as exc:
+        raise FingerprintError(f"fingerprint not found: {path}") from exc
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError, TypeError) as exc:
+        raise FingerprintError(f"{path} is not a readable fingerprint: {exc}") from exc
+
+
+def _array(
+    archive: zipfile.ZipFile, name: str, *, size: int, dtypes: tuple[str, ...]
+) -> np.ndarray:
+    with archive.open(name) as handle:
+        array = np.load(io.BytesIO(handle.read()), allow_pickle=False)
+    if array.ndim != 1 or array.size != size or array.dtype.name not in dtypes:
+        raise ValueError(f"{name}: unexpected shape or type {array.dtype}{array.shape}")
+    return array
+
+
+def _read(archive: zipfile.ZipFile, name: str) -> Fingerprint:
+    if archive.getinfo("meta.json").file_size > MAX_META_BYTES:
+        raise ValueError("meta.json is too large")
+    meta = json.loads(archive.read("meta.json"))
+    if meta.get("format") != FORMAT or meta.get("version") != VERSION:
+        raise ValueError(f"not a {FORMAT} version {VERSION} file")
+    total = int(meta["total_rows"])
+    rows = int(meta["rows"])
+    families = tuple(Family(**entry) for entry in meta["families"])
+    digests = {
+        f.name: _array(
+            archive, f"digests/{f.name}.npy", size=total, dtypes=(np.dtype(f.dtype).name,)
+        )
+        for f in families
+    }
+    releases = tuple(str(r) for r in meta["releases"])
+    release_ids = {
+        release: _array(archive, f"releases/{i}.npy", size=total, dtypes=("uint32",))
+        for i, release in enumerate(releases)
+    }
+    canaries = _array(archive, "canaries.npy", size=total - rows, dtypes=("int16",))
+    if canaries.size and (canaries.min() < 0 or canaries.max() >= len(releases)):
+        raise ValueError("canary rows name an unknown release")
+    specs = {int(entry["field_id"]): FieldSpec(**entry) for entry in meta["specs"]}
+    return Fingerprint(
+        key_id=str(meta["key_id"]),
+        rows=rows,
+        specs=specs,
+        families=families,
+        digests=digests,
+        releases=releases,
+        release_ids=release_ids,
+        canary_release=canaries,
+        schema=tuple(meta.get("schema", ())),
+        profile=meta.get("profile", {}),
+    )
+
+
+def summary(fp: Fingerprint, *, size_bytes: int | None = None) -> dict[str, Any]:
+    """What ``cohortwatch fingerprint show`` prints: counts and names, never digests."""
+    digest_bytes = sum(array.nbytes for array in fp.digests.values())
+    id_bytes = sum(array.nbytes for array in fp.release_ids.values())
+    return {
+        "key_id": fp.key_id,
+        "rows": fp.rows,
+        "fields": sorted(fp.specs),
+        "selective_fields": sorted(f for f, s in fp.specs.items() if s.selective),
+        "families": len(fp.families),
+        "releases": {
+            name: int(np.count_nonzero(fp.release_ids[name][: fp.rows])) for name in fp.releases
+        },
+        "canaries": fp.canaries_per_release(),
+        "profile": dict(fp.profile),
+        "digest_bytes": digest_bytes,
+        "id_digest_bytes": id_bytes,
+        "file_bytes": size_bytes,
+    }

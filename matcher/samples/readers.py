@@ -1,0 +1,215 @@
+"""Read every table in a file: CSV/TSV, XLSX, JSON, Parquet, HTML, notebooks, pasted text.
+
+:func:`read_tables` sniffs the format from the bytes (and the name as a hint), unpacks ZIP/gzip
+containers within :class:`Limits`, and returns each table as a :class:`SampleTable`: an all-text
+polars frame whose first row is still in the data (header detection happens later, with the
+dictionary). Anything unreadable raises :class:`SampleError` with a clear message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from matcher.samples.containers import Limits, SampleError, is_zip, unpack
+from matcher.samples.text import decode_with_encoding, rows_frame, text_table_frames, text_tables
+
+PARQUET_MAGIC = b"PAR1"
+MAX_HTML_TABLES = 50
+
+
+@dataclass(frozen=True)
+class SampleTable:
+    """One table found in a file; ``frame`` holds text cells, the header (if any) as row 0.
+
+    ``named`` is True when the frame's column names are already the header (JSON, Parquet).
+    """
+
+    source: str
+    frame: pl.DataFrame
+    named: bool = False
+
+
+def _cell(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        text = repr(value)
+        return text[:-2] if text.endswith(".0") else text
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def read_xlsx(data: bytes, source: str, limits: Limits) -> list[SampleTable]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
+        raise SampleError(f"not a readable XLSX: {exc}") from None
+    tables = []
+    try:
+        for sheet in workbook.worksheets:
+            rows: list[list[str]] = []
+            for row in sheet.iter_rows(values_only=True):
+                if len(rows) >= limits.max_rows:
+                    raise SampleError(f"sheet {sheet.title!r} has more than {limits.max_rows} rows")
+                cells = [_cell(v) or "" for v in row]
+                if any(cells):
+                    rows.append(cells)
+            if rows:
+                tables.append(SampleTable(f"{source}#{sheet.title}", rows_frame(rows)))
+    except (ValueError, KeyError, TypeError, zipfile.BadZipFile, EOFError) as exc:
+        raise SampleError(f"corrupt XLSX: {exc}") from None
+    finally:
+        workbook.close()
+    return tables
+
+
+def _named(source: str, frame: pl.DataFrame) -> SampleTable:
+    return SampleTable(source, frame.select(pl.all().cast(pl.String)), named=True)
+
+
+def read_parquet(data: bytes, source: str) -> list[SampleTable]:
+    try:
+        frame = pl.read_parquet(io.BytesIO(data))
+    except (pl.exceptions.PolarsError, OSError, ValueError) as exc:
+        raise SampleError(f"not a readable Parquet file: {exc}") from None
+    texts = []
+    for name, dtype in frame.schema.items():
+        column = pl.col(name)
+        if isinstance(dtype, pl.List | pl.Array):
+            column = column.cast(pl.List(pl.String)).list.join("|")
+        elif dtype.is_float():
+            column = column.cast(pl.String).str.replace(r"\.0$", "")
+        texts.append(column.cast(pl.String).alias(name))
+    return [SampleTable(source, frame.select(texts), named=True)]
+
+
+def _json_frame(value: Any) -> pl.DataFrame | None:
+    if isinstance(value, dict) and isinstance(value.get("data"), list):
+        columns = value.get("columns")
+        if isinstance(columns, list) and all(isinstance(r, list) for r in value["data"]):
+            rows = [[_cell(c) for c in row] for row in value["data"]]
+            return rows_frame([[str(c) for c in columns], *[[c or "" for c in r] for r in rows]])
+        return _json_frame(value["data"])
+    if isinstance(value, list) and value and all(isinstance(r, dict) for r in value):
+        names: list[str] = []
+        for record in value:
+            names.extend(k for k in record if k not in names)
+        data = {n: [_cell(r.get(n)) for r in value] for n in names}
+        return pl.DataFrame(data, schema={n: pl.String for n in names})
+    if (
+        isinstance(value, dict)
+        and value
+        and all(isinstance(v, list | dict) for v in value.values())
+    ):
+        data = {
+            str(k): [_cell(x) for x in (v.values() if isinstance(v, dict) else v)]
+            for k, v in value.items()
+        }
+        lengths = {len(v) for v in data.values()}
+        if len(lengths) == 1:
+            return pl.DataFrame(data, schema={n: pl.String for n in data})
+    if isinstance(value, list) and value and all(isinstance(r, list) for r in value):
+        return rows_frame([[_cell(c) or "" for c in row] for row in value])
+    return None
+
+
+def read_json(text: str, source: str) -> list[SampleTable]:
+    try:
+        value = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise SampleError(f"malformed JSON: {exc}") from None
+    if isinstance(value, dict) and isinstance(value.get("cells"), list):
+        return read_notebook(value, source)
+    frame = _json_frame(value)
+    if frame is None:
+        return []
+    return [SampleTable(source, frame, named=not frame.columns[0].startswith("column_"))]
+
+
+def read_html(text: str, source: str) -> list[SampleTable]:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(text, "html.parser")
+    tables = []
+    for number, table in enumerate(soup.find_all("table")[:MAX_HTML_TABLES]):
+        rows = []
+        for tr in table.find_all("tr"):
+            cells = [cell.get_text(" ", strip=True) for cell in tr.find_all(["th", "td"])]
+            if cells:
+                rows.append(cells)
+        if len(rows) >= 2:
+            tables.append(SampleTable(f"{source}#table{number + 1}", rows_frame(rows)))
+    return tables
+
+
+def read_notebook(notebook: dict[str, Any], source: str) -> list[SampleTable]:
+    """Tables in a Jupyter notebook's outputs (HTML first, else plain-text reprs)."""
+    tables: list[SampleTable] = []
+    for index, cell in enumerate(notebook.get("cells", [])):
+        if not isinstance(cell, dict):
+            continue
+        for output in cell.get("outputs", []) or []:
+            if not isinstance(output, dict):
+                continue
+            data = output.get("data") or {}
+            html = data.get("text/html")
+            plain = data.get("text/plain") or output.get("text")
+            name = f"{source}#cell{index + 1}"
+            if html:
+                tables.extend(read_html(_joined(html), name))
+            elif plain:
+                tables.extend(SampleTable(name, f) for f in text_tables(_joined(plain)))
+    return tables
+
+
+def _joined(value: Any) -> str:
+    return "".join(value) if isinstance(value, list) else str(value)
+
+
+def _looks_html(text: str) -> bool:
+    head = text[:4096].lower()
+    return "<table" in head or "<html" in head or "<!doctype html" in head
+
+
+def read_leaf(data: bytes, source: str, limits: Limits) -> list[SampleTable]:
+    """The tables of one non-container file."""
+    lower = source.lower()
+    if is_zip(data):
+        return read_xlsx(data, source, limits)
+    if data[:4] == PARQUET_MAGIC or lower.endswith(".parquet"):
+        return read_parquet(data, source)
+    if lower.endswith((".xls",)) or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise SampleError("legacy .xls workbooks are not supported; save as .xlsx")
+    text, encoding = decode_with_encoding(data)
+    stripped = text.lstrip()
+    if stripped[:1] in ("{", "[") and not lower.endswith((".csv", ".tsv", ".txt")):
+        return read_json(stripped, source)
+    if _looks_html(text) or lower.endswith((".html", ".htm")):
+        return read_html(text, source)
+    raw = data if encoding == "utf-8" else None
+    return [SampleTable(source, frame) for frame in text_table_frames(text, raw)]
+
+
+def read_tables(data: bytes, *, filename: str, limits: Limits | None = None) -> list[SampleTable]:
+    """Every table in ``data`` (a file named ``filename``), containers unpacked."""
+    limits = limits or Limits()
+    if len(data) > limits.max_total_bytes:
+        raise SampleError(f"file is larger than {limits.max_total_bytes} bytes")
+    tables: list[SampleTable] = []
+    for name, content in unpack(data, name=filename, limits=limits):
+        tables.extend(read_leaf(content, name, limits))
+    return tables

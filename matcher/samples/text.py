@@ -1,0 +1,162 @@
+"""Tables in text: CSV/TSV with any delimiter and encoding, and tables pasted as plain text.
+
+:func:`decode` handles UTF-8/UTF-16 with or without a BOM and GBK/GB18030. :func:`delimited`
+reads a delimited file with polars (all cells as text, fast for large files) after sniffing the
+delimiter. :func:`text_tables` finds tables pasted into a listing or a notebook's plain output:
+Markdown pipe tables and space-aligned columns (pandas' ``repr``).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+
+import polars as pl
+
+from matcher.samples.containers import SampleError
+
+DELIMITERS = (",", "\t", ";", "|")
+_SEPARATOR_ROW = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+
+
+def decode(data: bytes) -> str:
+    """Text of a file in UTF-8/16 (BOM or not) or GB18030 (a superset of GBK)."""
+    return decode_with_encoding(data)[0]
+
+
+def decode_with_encoding(data: bytes) -> tuple[str, str]:
+    """The text and the encoding it was read in."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace"), "utf-16"
+    head = data[:4096]
+    if head and head.count(0) > len(head) // 4:  # UTF-16 without a BOM
+        even_zeros = head[0::2].count(0)
+        odd_zeros = head[1::2].count(0)
+        encoding = "utf-16-be" if even_zeros > odd_zeros else "utf-16-le"
+        return data.decode(encoding, "replace"), encoding
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return data.decode("gb18030", errors="replace"), "gb18030"
+
+
+def sniff_delimiter(lines: list[str]) -> str | None:
+    """The delimiter that splits the first lines into the same number (>1) of cells."""
+    best: tuple[int, str] | None = None
+    for delimiter in DELIMITERS:
+        counts = [len(next(csv.reader([line], delimiter=delimiter))) for line in lines if line]
+        if not counts or min(counts) < 2:
+            continue
+        consistent = sum(1 for c in counts if c == counts[0])
+        if consistent >= max(1, int(0.8 * len(counts))):
+            score = (counts[0], delimiter)
+            if best is None or score[0] > best[0]:
+                best = score
+    return best[1] if best else None
+
+
+def _frame(rows: list[list[str]]) -> pl.DataFrame:
+    width = max((len(row) for row in rows), default=0)
+    columns = {
+        f"column_{j + 1}": [row[j] if j < len(row) else None for row in rows] for j in range(width)
+    }
+    return pl.DataFrame(columns, schema={name: pl.String for name in columns})
+
+
+def rows_frame(rows: list[list[str]]) -> pl.DataFrame:
+    """Rows of cells as an all-text frame named ``column_1...`` (the header stays a row)."""
+    return _frame([[str(cell) if cell is not None else "" for cell in row] for row in rows])
+
+
+def delimited(text: str | bytes, delimiter: str) -> pl.DataFrame:
+    """A delimited text (or UTF-8 bytes) as an all-text frame; the first line stays a row."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    try:
+        return pl.read_csv(
+            data,
+            separator=delimiter,
+            has_header=False,
+            infer_schema=False,
+            truncate_ragged_lines=True,
+            raise_if_empty=False,
+        )
+    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError, ValueError):
+        try:
+            rows = list(csv.reader(io.StringIO(decode(data)), delimiter=delimiter))
+        except csv.Error as exc:
+            raise SampleError(f"malformed delimited text: {exc}") from None
+        return rows_frame(rows)
+
+
+def _pipe_rows(block: list[str]) -> list[list[str]]:
+    rows = []
+    for line in block:
+        if _SEPARATOR_ROW.match(line):
+            continue
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        rows.append(cells)
+    return rows
+
+
+def _aligned_rows(block: list[str]) -> list[list[str]] | None:
+    rows = [re.split(r"\s{2,}|\t", line.strip()) for line in block]
+    widths = {len(row) for row in rows}
+    if len(widths) != 1 or rows[0].__len__() < 2:
+        rows = [line.split() for line in block]
+        widths = {len(row) for row in rows}
+        if max(widths) < 2 or len(widths) > 2:
+            return None
+        if len(widths) == 2 and len(rows[0]) == min(widths):  # pandas: header lacks the index
+            rows[0] = ["", *rows[0]]
+        if len({len(row) for row in rows}) != 1:
+            return None
+    return rows
+
+
+def _line_kind(line: str) -> str:
+    stripped = line.strip()
+    if not stripped or stripped.startswith(("#", "```")):
+        return "break"
+    if stripped.count("|") >= 2:
+        return "pipe"
+    if len(re.split(r"\s{2,}|\t", stripped)) >= 2:
+        return "aligned"
+    return "break"
+
+
+def text_tables(text: str, *, min_rows: int = 2) -> list[pl.DataFrame]:
+    """Tables pasted as text: pipe tables and space- or tab-aligned blocks of 2+ columns."""
+    tables: list[pl.DataFrame] = []
+    block: list[str] = []
+    kind = "break"
+    for line in [*text.splitlines(), ""]:
+        current = _line_kind(line)
+        if current == kind and current != "break":
+            block.append(line)
+            continue
+        if len(block) > min_rows:
+            rows = _pipe_rows(block) if kind == "pipe" else _aligned_rows(block)
+            if rows and len(rows) > min_rows:
+                tables.append(rows_frame(rows))
+        block, kind = ([line], current) if current != "break" else ([], "break")
+    return tables
+
+
+def text_table_frames(text: str, raw: bytes | None = None) -> list[pl.DataFrame]:
+    """A text file's tables: one delimited table if the lines sniff as one, else pasted ones.
+
+    ``raw`` is the file's bytes when they are plain UTF-8 (read without a copy).
+    """
+    lines = [line for line in text.splitlines()[:50] if line.strip()]
+    if not lines:
+        return []
+    if sum("|" in line for line in lines) >= len(lines) - 1 and lines[0].strip().startswith("|"):
+        return text_tables(text)
+    delimiter = sniff_delimiter(lines[:20])
+    if delimiter is not None:
+        return [delimited(raw if raw is not None else text, delimiter)]
+    return text_tables(text)

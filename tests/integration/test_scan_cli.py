@@ -1,0 +1,86 @@
+"""keygen -> synth -> fingerprint build -> canary make -> scan, through the CLI, with exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import polars as pl
+import pytest
+from click.testing import CliRunner
+
+from cohortwatch.cli import cli, main
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args), env=env)
+    return result.exit_code, result.output
+
+
+@pytest.fixture(scope="module")
+def setup(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("scan")
+    code, out = run("keygen", "--out", str(tmp / "k.key"))
+    assert code == 0, out
+    assert (tmp / "k.key").stat().st_mode & 0o777 == 0o600
+    code, out = run("synth", "cohort", "--rows", "5000", "--seed", "3", "--style", "r",
+                    "--out", str(tmp / "c.tsv"), "--releases", "2")  # fmt: skip
+    assert code == 0, out
+    code, out = run(
+        "fingerprint", "build", str(tmp / "c.tsv"), "--release", f"a1={tmp / 'c.release-1.csv'}",
+        "--release", f"a2={tmp / 'c.release-2.csv'}", "--key-file", str(tmp / "k.key"),
+        "--out", str(tmp / "c.fp"), "--quiet",
+    )  # fmt: skip
+    assert code == 0, out
+    code, out = run("canary", "make", "--fingerprint", str(tmp / "c.fp"), "--release", "a2",
+                    "--count", "3", "--key-file", str(tmp / "k.key"), "--out", str(tmp / "can.csv"))  # fmt: skip
+    assert code == 0, out
+    return tmp
+
+
+def test_show(setup: Path) -> None:
+    code, out = run("fingerprint", "show", str(setup / "c.fp"), "--json")
+    assert code == 0
+    info = json.loads(out)
+    assert info["rows"] == 5000 and info["canaries"] == {"a1": 0, "a2": 3}
+    assert info["file_bytes"] > 0
+
+
+def test_scan_exit_codes_and_json(setup: Path) -> None:
+    cohort = pl.read_csv(setup / "c.tsv", separator="\t", infer_schema=False)
+    cohort.head(6).write_csv(setup / "leak.csv")
+    (setup / "clean.txt").write_text("nothing to see here\n")
+    (setup / "broken.xlsx").write_bytes(b"PK\x03\x04 broken")
+    fp, key = str(setup / "c.fp"), str(setup / "k.key")
+    code, out = run("scan", str(setup / "clean.txt"), "--fingerprint", fp, "--key-file", key)
+    assert code == 0, out
+    code, out = run("scan", str(setup / "leak.csv"), str(setup / "broken.xlsx"),
+                    str(setup / "can.csv"), "--fingerprint", fp, "--key-file", key, "--json")  # fmt: skip
+    assert code == 1, out
+    results = {Path(r["file"]).name: r for r in json.loads(out)}
+    assert results["leak.csv"]["verdict"] == "participant-level"
+    assert results["leak.csv"]["linked_rows"] >= 5
+    assert results["broken.xlsx"]["verdict"] == "error" and results["broken.xlsx"]["error"]
+    assert results["can.csv"]["canaries"] == 3 and results["can.csv"]["release"] == "a2"
+    keys = {"file", "verdict", "rows", "linked_rows", "expected_chance_links", "release",
+            "canaries", "fields", "reasons"}  # fmt: skip
+    assert keys <= set(results["leak.csv"])
+    code, out = run("scan", str(setup / "broken.xlsx"), "--fingerprint", fp, "--key-file", key)
+    assert code == 2
+
+
+def test_key_from_the_environment_and_wrong_keys(
+    setup: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fp = str(setup / "c.fp")
+    hex_key = (setup / "k.key").read_text().strip()
+    env = {"COHORTWATCH_FINGERPRINT_KEY": hex_key}
+    code, _ = run("scan", str(setup / "can.csv"), "--fingerprint", fp, env=env)
+    assert code == 1
+    monkeypatch.setenv("COHORTWATCH_FINGERPRINT_KEY", "00" * 32)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["scan", str(setup / "can.csv"), "--fingerprint", fp])
+    assert exit_info.value.code == 2
+    assert "not this fingerprint's key" in capsys.readouterr().err
+    code, _ = run("keygen", "--out", str(setup / "k.key"))
+    assert code != 0  # never overwrites a key

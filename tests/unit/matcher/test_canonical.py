@@ -1,0 +1,50 @@
+"""Values canonicalise the same however a leak spells them."""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+import pytest
+
+from matcher import canonical
+from matcher.dictionary import load_dictionary
+
+
+@pytest.mark.parametrize(
+    "spelling", ["2008-03-14", "14/03/2008", "2008年3月14日", "2008/03/14", "14.03.2008",
+                 "2008-03-14 00:00:00", "39521"],
+)  # fmt: skip
+def test_dates(spelling: str) -> None:
+    canon = canonical.parse_dates(pl.Series([spelling]))
+    assert canon.valid.all() and canon.values[0] == 13952  # 2008-03-14
+
+
+def test_numbers_keep_their_written_precision_and_round_half_away_from_zero() -> None:
+    canon = canonical.parse_number_canon(pl.Series(["14.5", "14.53", "NA", "", "1,5"]))
+    assert canon.decimals == 2
+    assert canon.values[canon.valid].tolist() == [1450, 1453, 150]
+    assert canonical.coarsen(np.array([1234, -1235, 1250]), 1).tolist() == [123, -124, 125]
+    assert canonical.fixed_point(np.array([2.675, -0.5]), 2).tolist() == [268, -50]
+
+
+@pytest.mark.parametrize("spelling", ["0", "Female", "female", "女", "F", "0.0"])
+def test_sex_codes_and_meanings(spelling: str) -> None:
+    d = load_dictionary()
+    canon = canonical.parse_codes(pl.Series([spelling]), d.field_coding(31) or {}, 9)
+    assert canon.valid.all() and canon.values[0] == 0
+
+
+def test_icd10_spellings_and_sets_ignore_order() -> None:
+    a = canonical.icd10_codes(pl.Series(["E119", "I10"]))
+    b = canonical.icd10_codes(pl.Series(["I10", "E11.9 Non-insulin-dependent diabetes"]))
+    assert canonical.set_codes([a]).values[0] != canonical.set_codes([a]).values[1]
+    sa = canonical.set_codes([canonical.Canon(a.values[:1], a.valid[:1]),
+                              canonical.Canon(a.values[1:], a.valid[1:])])  # fmt: skip
+    sb = canonical.set_codes([canonical.Canon(b.values[1:], b.valid[1:]),
+                              canonical.Canon(b.values[:1], b.valid[:1])])  # fmt: skip
+    assert sa.values.tolist() == sb.values.tolist()
+
+
+def test_list_cells_split_json_and_pipes() -> None:
+    columns = canonical.list_cells(pl.Series("x", ['["I10","E119"]', None, "K573|I10"]))
+    assert [c.to_list() for c in columns] == [["I10", None, "K573"], ["E119", None, "I10"]]

@@ -1,0 +1,127 @@
+"""Every supported format yields its table; hostile and corrupt files give a clear SampleError."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import zipfile
+
+import polars as pl
+import pytest
+
+from crawler.demo.samples import xlsx_bytes
+from matcher.samples import Limits, SampleError, read_tables, text_tables
+
+HEADER = ["eid", "31-0.0", "53-0.0", "30080-0.0"]
+ROWS = [["1000001", "0", "2008-03-14", "250.1"], ["1000002", "1", "2009-01-02", "199.9"],
+        ["1000003", "1", "2007-11-30", "301.4"]]  # fmt: skip
+
+
+def first_table(data: bytes, name: str) -> list[list[str]]:
+    tables = read_tables(data, filename=name)
+    assert tables, name
+    table = tables[0]
+    frame = table.frame
+    rows = [[c or "" for c in row] for row in frame.rows()]
+    return [list(frame.columns), *rows] if table.named else rows
+
+
+def csv_text(delimiter: str = ",") -> str:
+    return "\n".join(delimiter.join(row) for row in [HEADER, *ROWS]) + "\n"
+
+
+@pytest.mark.parametrize("delimiter", [",", "\t", ";", "|"])
+def test_delimiters(delimiter: str) -> None:
+    assert first_table(csv_text(delimiter).encode(), "x.txt") == [HEADER, *ROWS]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "gb18030"])
+def test_encodings(encoding: str) -> None:
+    text = csv_text().replace("31-0.0", "性别")
+    assert first_table(text.encode(encoding), "x.csv")[0][1] == "性别"
+
+
+def test_xlsx_json_parquet_html_notebook() -> None:
+    table = [HEADER, *ROWS]
+    assert first_table(xlsx_bytes(table), "x.xlsx") == table
+    records = [dict(zip(HEADER, row, strict=True)) for row in ROWS]
+    assert first_table(json.dumps(records).encode(), "x.json") == table
+    columns = {h: [r[i] for r in ROWS] for i, h in enumerate(HEADER)}
+    assert first_table(json.dumps(columns).encode(), "x.json") == table
+    buffer = io.BytesIO()
+    pl.DataFrame(columns).write_parquet(buffer)
+    assert first_table(buffer.getvalue(), "x.parquet") == table
+    html = (
+        "<html><table>"
+        + "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in table)
+        + "</table></html>"
+    )
+    assert first_table(html.encode(), "x.html") == table
+    notebook = {"cells": [{"cell_type": "code", "outputs": [{"data": {"text/html": [html]}}]}]}
+    assert first_table(json.dumps(notebook).encode(), "x.ipynb") == table
+
+
+def test_pasted_pipe_and_space_aligned_tables() -> None:
+    pipe = "\n".join(["| " + " | ".join(r) + " |" for r in [HEADER]] + ["|---|---|---|---|"]
+                     + ["| " + " | ".join(r) + " |" for r in ROWS])  # fmt: skip
+    assert [list(r) for r in text_tables("Sample:\n" + pipe + "\nDM me")[0].rows()] == [
+        HEADER,
+        *ROWS,
+    ]
+    aligned = "\n".join("   ".join(c.ljust(10) for c in row) for row in [HEADER, *ROWS])
+    assert [list(r) for r in text_tables(aligned)[0].rows()] == [HEADER, *ROWS]
+
+
+def test_zip_and_gzip_containers() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("a/sample.csv", csv_text())
+        archive.writestr("b.csv.gz", gzip.compress(csv_text(";").encode()))
+    tables = read_tables(buffer.getvalue(), filename="leak.zip")
+    assert [t.source for t in tables] == ["leak.zip/a/sample.csv", "leak.zip/b.csv"]
+
+
+def _bomb(size: int) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("big.csv", b"0" * size)
+    return buffer.getvalue()
+
+
+def _nested(depth: int) -> bytes:
+    data = csv_text().encode()
+    for _ in range(depth):
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr("inner.zip", data)
+        data = buffer.getvalue()
+    return data
+
+
+@pytest.mark.parametrize(
+    ("data", "limits", "message"),
+    [
+        (_bomb(20 * 1024 * 1024), Limits(), "compression ratio"),
+        (_bomb(2 * 1024 * 1024), Limits(max_total_bytes=1024 * 1024), "size limit"),
+        (_nested(5), Limits(max_depth=3), "nested deeper"),
+        (gzip.compress(b"0" * (3 * 1024 * 1024)), Limits(max_total_bytes=1024 * 1024), "limit"),
+        (b"PK\x03\x04 truncated", Limits(), "ZIP"),
+        (b"\x1f\x8b\x08\x00 broken", Limits(), "gzip"),
+        (b"{not json", Limits(), "JSON"),
+        (b"PAR1 not really", Limits(), "Parquet"),
+    ],
+    ids=["ratio", "size", "depth", "gzip-size", "bad-zip", "bad-gzip", "bad-json", "bad-parquet"],
+)
+def test_hostile_files_raise_sample_error(data: bytes, limits: Limits, message: str) -> None:
+    with pytest.raises(SampleError, match=message):
+        read_tables(data, filename="x.json" if b"{" in data[:1] else "x", limits=limits)
+
+
+def test_too_many_members() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for i in range(20):
+            archive.writestr(f"{i}.csv", "a,b\n1,2\n")
+    with pytest.raises(SampleError, match="members"):
+        read_tables(buffer.getvalue(), filename="x.zip", limits=Limits(max_members=10))
