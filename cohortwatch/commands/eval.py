@@ -54,10 +54,9 @@ def eval_group() -> None:
 @click.argument("corpus", type=click.Path(path_type=Path))
 @click.option(
     "--split",
-    type=click.Choice(["all", "dev", "test"]),
     default="all",
     show_default=True,
-    help="Score only the listings of this split.",
+    help="Score only the listings of this split (dev, test, blind, ...; all for every one).",
 )
 @click.option(
     "--profile",
