@@ -1,21 +1,26 @@
 """Turns matches into alerts: one alert per listing, deduplicated, rescored when seen again.
 
-A listing whose newest text match says ``leak-offer`` at or above the threshold raises (or
-refreshes) the alert keyed ``listing:<id>``. Severity follows the score. Cross-listing dedupe
-(the same offer relisted under a new URL) and cases come with the full alerts issue.
+A listing raises (or refreshes) the alert keyed ``listing:<id>`` when, in a crawl run, its text
+match says ``leak-offer`` at or above the threshold, or any of its attachments holds
+participant-level rows of the cohort. A linked sample is proof rather than a guess: it makes the
+alert critical, adds the scanner's reasons and names the release the IDs or canaries point to.
+Severity follows the score. Cross-listing dedupe (the same offer relisted under a new URL) and
+cases come with the full alerts issue.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlmodel import Session
 
-from storage.models import AlertCreate, Severity
-from storage.queries import latest_matches_for_run, upsert_alert
+from storage.models import AlertCreate, Listing, Match, MatcherKind, Severity
+from storage.queries import latest_matches_for_run, matches_for_run, upsert_alert
 
 LEAK_VERDICT = "leak-offer"
+SAMPLE_FOUND_VERDICT = "participant-level"
+SAMPLE_FOUND_SCORE = 1.0
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,13 @@ class RaisedAlert:
     created: bool
 
 
+@dataclass
+class _Evidence:
+    listing: Listing
+    text: Match | None = None
+    samples: list[Match] = field(default_factory=list)
+
+
 def severity_for(score: float) -> Severity:
     """Map a score in [0, 1] to a severity."""
     if score >= 0.9:
@@ -42,25 +54,50 @@ def severity_for(score: float) -> Severity:
     return Severity.LOW
 
 
+def _evidence_for_run(session: Session, run_id: int) -> dict[int, _Evidence]:
+    evidence: dict[int, _Evidence] = {}
+    for match, listing in latest_matches_for_run(
+        session=session, run_id=run_id, matcher=MatcherKind.TEXT
+    ):
+        evidence[match.listing_id] = _Evidence(listing, text=match)
+    for match, listing in matches_for_run(
+        session=session, run_id=run_id, matcher=MatcherKind.SAMPLE
+    ):
+        if match.verdict == SAMPLE_FOUND_VERDICT:
+            evidence.setdefault(match.listing_id, _Evidence(listing)).samples.append(match)
+    return evidence
+
+
 def raise_alerts_for_run(
     *, session: Session, run_id: int, rule: AlertRule, now: datetime
 ) -> list[RaisedAlert]:
-    """Raise or refresh an alert for every listing in ``run_id`` whose match crosses the rule."""
+    """Raise or refresh an alert for every listing in ``run_id`` whose matches cross the rule."""
     raised: list[RaisedAlert] = []
-    for match, listing in latest_matches_for_run(session=session, run_id=run_id):
-        if match.verdict != LEAK_VERDICT or match.score < rule.threshold:
+    for listing_id, found in sorted(_evidence_for_run(session, run_id).items()):
+        text_hit = (
+            found.text is not None
+            and found.text.verdict == LEAK_VERDICT
+            and found.text.score >= rule.threshold
+        )
+        if not (text_hit or found.samples):
             continue
-        assert listing.id is not None
+        score = found.text.score if text_hit and found.text else 0.0
+        reasons = list(found.text.reasons) if text_hit and found.text else []
+        release = None
+        for sample in found.samples:
+            score = max(score, SAMPLE_FOUND_SCORE)
+            reasons.extend(sample.reasons)
+            release = release or sample.release
         alert, created = upsert_alert(
             session=session,
             alert_in=AlertCreate(
-                dedupe_key=f"listing:{listing.id}",
-                listing_id=listing.id,
-                severity=severity_for(match.score),
-                score=match.score,
-                title=listing.title[:300],
-                reasons=list(match.reasons),
-                release=match.release,
+                dedupe_key=f"listing:{listing_id}",
+                listing_id=listing_id,
+                severity=severity_for(score),
+                score=score,
+                title=found.listing.title[:300],
+                reasons=reasons,
+                release=release,
             ),
             now=now,
         )

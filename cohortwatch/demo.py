@@ -1,8 +1,10 @@
 """``cohortwatch demo``: the whole flow on one machine against the demo marketplace.
 
-Generate a small synthetic cohort, serve the demo marketplace on 127.0.0.1 with samples cut from
-it, crawl every demo source in a child process, raise alerts, and report what was found against
-the marketplace's ground truth (which listings are planted leak offers, which are near misses).
+Generate a small synthetic cohort released to three applications and its keyed fingerprint,
+serve the demo marketplace on 127.0.0.1 with samples cut from one release, crawl every demo source
+through the scheduler (each crawl in a child process, attachments scanned against the
+fingerprint), raise alerts, and report what was found against the marketplace's ground truth
+(which listings are planted leak offers, which are near misses, which release leaked).
 """
 
 from __future__ import annotations
@@ -15,22 +17,18 @@ from urllib.parse import urlsplit
 from sqlalchemy.engine import Engine
 
 from cohortwatch.commands.demo import DEMO_PORT
+from cohortwatch.demo_cohort import prepare_demo_cohort
 from cohortwatch.settings import Settings
-from cohortwatch.synth import generate_cohort, sample_rows, write_cohort
 from cohortwatch.wiring import CrawlReport, crawl_source, open_database
 from crawler.demo import Catalogue, DemoMarketplace, build_catalogue
 from crawler.demo.errors import DemoServerError
 from crawler.scheduler import CrawlScheduler
 from crawler.sources import SourceConfig, load_sources
-from matcher.dictionary import load_dictionary
 from storage.db import session_scope
 from storage.models import Alert, Listing
-from storage.queries import count_rows, get_listing, list_alerts
+from storage.queries import count_rows, get_listing, list_alerts, list_matches
 
 DEMO_SOURCES = ("demo-marketplace", "demo-telegram", "demo-forum")
-DEMO_ROWS = 2_000
-DEMO_SEED = 20260401
-SAMPLE_ROWS = 20
 CRAWL_GRACE_SECONDS = 120
 
 
@@ -47,20 +45,9 @@ class DemoResult:
     leaks_found: int
     near_misses_alerted: int
     noise_alerted: int
-
-
-def make_cohort_sample(settings: Settings) -> tuple[Path, list[str], list[list[str]]]:
-    """Write the demo cohort and return its path and a sample (header, rows) cut from it."""
-    dictionary = load_dictionary()
-    cohort = generate_cohort(rows=DEMO_ROWS, seed=DEMO_SEED, dictionary=dictionary)
-    out_dir = settings.data_dir / "demo"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    cohort_path = out_dir / "cohort.csv"
-    write_cohort(cohort, style="ukbconv", path=cohort_path, dictionary=dictionary)
-    sample = sample_rows(cohort, rows=SAMPLE_ROWS, seed=DEMO_SEED)
-    header = list(sample.columns)
-    rows = [["" if v is None else str(v) for v in row] for row in sample.iter_rows()]
-    return cohort_path, header, rows
+    leaked_release: str
+    samples_linked: int
+    releases_named: dict[str, int]
 
 
 def label_of(catalogue: Catalogue, url: str) -> str | None:
@@ -98,13 +85,21 @@ def run_demo(settings: Settings, *, port: int = DEMO_PORT) -> DemoResult:
     """Run the demo end to end and compare its alerts with the planted ground truth."""
     engine: Engine = open_database(settings)
     try:
-        cohort_path, header, rows = make_cohort_sample(settings)
-        catalogue = build_catalogue(sample_header=header, sample_rows=rows)
+        cohort = prepare_demo_cohort(settings)
+        catalogue = build_catalogue(
+            sample_header=cohort.sample_header, sample_rows=cohort.sample_rows
+        )
+        crawl_settings = settings.model_copy(
+            update={
+                "fingerprint_path": cohort.fingerprint_path,
+                "fingerprint_key_file": cohort.key_path,
+            }
+        )
         sources = [s for s in load_sources() if s.slug in DEMO_SOURCES]
         market = _start_marketplace(catalogue, port)
         try:
             reports = _crawl_with_scheduler(
-                settings, engine, [s.with_base_url(market.base_url) for s in sources]
+                crawl_settings, engine, [s.with_base_url(market.base_url) for s in sources]
             )
         finally:
             market.stop()
@@ -116,6 +111,12 @@ def run_demo(settings: Settings, *, port: int = DEMO_PORT) -> DemoResult:
                 if (listing := get_listing(session=session, listing_id=a.listing_id)) is not None
             }
             counts = count_rows(session=session)
+            linked = [
+                match
+                for listing_id in listings
+                for match in list_matches(session=session, listing_id=listing_id)
+                if match.matcher == "sample" and match.verdict == "participant-level"
+            ]
             for listing in listings.values():
                 session.expunge(listing)
             for alert in alerts:
@@ -124,7 +125,7 @@ def run_demo(settings: Settings, *, port: int = DEMO_PORT) -> DemoResult:
         engine.dispose()
     alerted = Counter(label_of(catalogue, listing.url) for listing in listings.values())
     return DemoResult(
-        cohort_path=cohort_path,
+        cohort_path=cohort.cohort_path,
         reports=reports,
         alerts=alerts,
         listings=listings,
@@ -133,4 +134,7 @@ def run_demo(settings: Settings, *, port: int = DEMO_PORT) -> DemoResult:
         leaks_found=alerted["leak"],
         near_misses_alerted=alerted["near_miss"],
         noise_alerted=alerted["noise"],
+        leaked_release=cohort.leaked_release,
+        samples_linked=len({m.attachment_id for m in linked}),
+        releases_named=dict(Counter(m.release or "none" for m in linked)),
     )

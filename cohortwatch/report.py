@@ -61,6 +61,7 @@ def print_alerts(console: Console, alerts: Sequence[Alert], listings: dict[int, 
     table.add_column("severity")
     table.add_column("score", justify="right")
     table.add_column("listing")
+    table.add_column("release")
     table.add_column("why")
     for alert in alerts:
         listing = listings.get(alert.listing_id)
@@ -71,6 +72,7 @@ def print_alerts(console: Console, alerts: Sequence[Alert], listings: dict[int, 
             str(alert.severity),
             f"{alert.score:.2f}",
             escape(_clip(alert.title)) + where,
+            escape(alert.release or ""),
             reasons,
         )
     console.print(table)

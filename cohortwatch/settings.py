@@ -61,6 +61,13 @@ class Settings(BaseSettings):
         default=None,
         description="The 32-byte fingerprint key as 64 hex digits (or use --key-file).",
     )
+    fingerprint_path: Path | None = Field(
+        default=None,
+        description="Cohort fingerprint that crawls scan attachments against (none: no scan).",
+    )
+    fingerprint_key_file: Path | None = Field(
+        default=None, description="File holding the fingerprint key (else fingerprint_key)."
+    )
     log_level: str = "WARNING"
 
     @classmethod

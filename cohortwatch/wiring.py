@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 
 from alerts.rules import AlertRule, raise_alerts_for_run
 from cohortwatch.errors import UsageError
+from cohortwatch.keys import load_key
 from cohortwatch.settings import Settings
 from crawler.runner import CrawlOutcome, CrawlSpec, run_crawl
 from crawler.settings import CrawlLimits
@@ -73,6 +74,8 @@ def crawl_source(*, settings: Settings, engine: Engine, source: SourceConfig) ->
         run = start_crawl_run(session=session, source_id=source_id, now=utcnow())
         run_id = run.id
     assert run_id is not None
+    if settings.fingerprint_path is not None and not settings.fingerprint_path.is_file():
+        raise UsageError(f"fingerprint {settings.fingerprint_path} does not exist")
     spec = CrawlSpec(
         source=source,
         run_id=run_id,
@@ -85,6 +88,12 @@ def crawl_source(*, settings: Settings, engine: Engine, source: SourceConfig) ->
             max_response_bytes=max(settings.max_attachment_bytes, settings.max_html_bytes),
             download_delay=settings.crawl_download_delay,
             log_level=settings.log_level,
+        ),
+        fingerprint_path=settings.fingerprint_path,
+        fingerprint_key=(
+            load_key(settings.fingerprint_key_file, settings)
+            if settings.fingerprint_path is not None
+            else None
         ),
     )
     logger.info("crawling %s (run %s)", source.slug, run_id)

@@ -18,6 +18,7 @@ from crawler.context import CrawlContext
 from crawler.runner import RESULT_PREFIX, CrawlSpec
 from crawler.settings import scrapy_settings
 from crawler.spiders import SPIDERS
+from matcher.fingerprint import load_fingerprint
 from matcher.listing_text import UK_BIOBANK_PROFILE
 from storage.db import make_engine
 from storage.evidence import EvidenceStore
@@ -37,6 +38,8 @@ def crawl(spec: CrawlSpec) -> dict[str, Any]:
         evidence=EvidenceStore(spec.evidence_dir),
         profile=UK_BIOBANK_PROFILE,
         now=_now,
+        fingerprint=load_fingerprint(spec.fingerprint_path) if spec.fingerprint_path else None,
+        fingerprint_key=spec.fingerprint_key,
     )
     settings = scrapy_settings(
         source=spec.source, limits=spec.limits, browser_path=spec.browser_path

@@ -7,18 +7,19 @@ and the database URL may hold a password.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy.engine import Engine
 
+from matcher.fingerprint import Fingerprint
 from matcher.listing_text import CohortProfile
 from storage.evidence import EvidenceStore
 
 
 @dataclass(frozen=True)
 class CrawlContext:
-    """The run a crawl belongs to and the stores its items go to."""
+    """The run a crawl belongs to, the stores its items go to, and what to match them against."""
 
     run_id: int
     source_id: int
@@ -26,3 +27,5 @@ class CrawlContext:
     evidence: EvidenceStore
     profile: CohortProfile
     now: Callable[[], datetime]
+    fingerprint: Fingerprint | None = None
+    fingerprint_key: bytes | None = field(default=None, repr=False)

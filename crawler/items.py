@@ -43,3 +43,4 @@ class ListingItem:
     attachments: list[AttachmentItem] = field(default_factory=list, repr=False)
     listing_id: int | None = None
     snapshot_id: int | None = None
+    attachment_ids: dict[str, int] = field(default_factory=dict)  # sha256 -> attachment row

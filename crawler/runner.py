@@ -39,7 +39,10 @@ class CrawlStatus(StrEnum):
 
 @dataclass(frozen=True)
 class CrawlSpec:
-    """Everything a child process needs to crawl one source into one run."""
+    """Everything a child process needs to crawl one source into one run.
+
+    The database URL and the fingerprint key are secrets: they travel to the child on stdin only.
+    """
 
     source: SourceConfig
     run_id: int
@@ -48,6 +51,8 @@ class CrawlSpec:
     evidence_dir: Path
     browser_path: Path | None
     limits: CrawlLimits = field(default_factory=CrawlLimits)
+    fingerprint_path: Path | None = None
+    fingerprint_key: bytes | None = field(default=None, repr=False)
 
     def to_json(self) -> str:
         return json.dumps(
@@ -59,6 +64,8 @@ class CrawlSpec:
                 "evidence_dir": str(self.evidence_dir),
                 "browser_path": str(self.browser_path) if self.browser_path else None,
                 "limits": asdict(self.limits),
+                "fingerprint_path": str(self.fingerprint_path) if self.fingerprint_path else None,
+                "fingerprint_key": self.fingerprint_key.hex() if self.fingerprint_key else None,
             }
         )
 
@@ -73,6 +80,10 @@ class CrawlSpec:
             evidence_dir=Path(raw["evidence_dir"]),
             browser_path=Path(raw["browser_path"]) if raw["browser_path"] else None,
             limits=CrawlLimits(**raw["limits"]),
+            fingerprint_path=Path(raw["fingerprint_path"]) if raw.get("fingerprint_path") else None,
+            fingerprint_key=bytes.fromhex(raw["fingerprint_key"])
+            if raw.get("fingerprint_key")
+            else None,
         )
 
 

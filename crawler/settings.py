@@ -61,6 +61,7 @@ def scrapy_settings(
         "ITEM_PIPELINES": {
             "crawler.pipelines.store_listing.StoreListingPipeline": 100,
             "crawler.pipelines.score_listing.ScoreListingPipeline": 200,
+            "crawler.pipelines.scan_attachments.ScanAttachmentsPipeline": 300,
         },
         "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",
     }

@@ -57,6 +57,11 @@ def demo(ctx: click.Context, port: int) -> None:
         f"near misses alerted: {result.near_misses_alerted}; "
         f"noise alerted: {result.noise_alerted}[/{colour}]"
     )
+    named = ", ".join(f"{name} ({n})" for name, n in sorted(result.releases_named.items()))
+    console.print(
+        f"Attachments holding participant-level rows of the cohort: {result.samples_linked}; "
+        f"their IDs point to: {named or 'no release'} (the demo leaked {result.leaked_release})."
+    )
     data_dir = settings.data_dir.resolve()
     console.print(
         f"Database: {settings.resolved_database_url()}"

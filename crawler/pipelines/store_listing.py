@@ -84,7 +84,7 @@ class StoreListingPipeline:
             )
             for attachment in item.attachments:
                 ref = context.evidence.put(attachment.body)
-                add_attachment(
+                row, _ = add_attachment(
                     session=session,
                     attachment_in=AttachmentCreate(
                         listing_id=listing.id,
@@ -97,6 +97,9 @@ class StoreListingPipeline:
                         fetched_at=now,
                     ),
                 )
+                assert row.id is not None
+                item.attachment_ids[ref.sha256] = row.id
+
             item.listing_id = listing.id
             item.snapshot_id = snapshot.id
         stats.inc_value("cohortwatch/listings_seen")

@@ -251,6 +251,23 @@ def latest_matches_for_run(
     return [newest[listing_id] for listing_id in sorted(newest)]
 
 
+def matches_for_run(
+    *, session: Session, run_id: int, matcher: MatcherKind | str | None = None
+) -> list[tuple[Match, Listing]]:
+    """Every match recorded on crawl run ``run_id``'s snapshots (optionally of one ``matcher``
+    kind), with its listing, oldest first."""
+    stmt = (
+        select(Match, Listing)
+        .join(ListingSnapshot, col(Match.snapshot_id) == col(ListingSnapshot.id))
+        .join(Listing, col(Match.listing_id) == col(Listing.id))
+        .where(ListingSnapshot.crawl_run_id == run_id)
+        .order_by(col(Match.id))
+    )
+    if matcher is not None:
+        stmt = stmt.where(Match.matcher == MatcherKind(matcher))
+    return [(match, listing) for match, listing in session.exec(stmt).all()]
+
+
 def list_matches(*, session: Session, listing_id: int) -> list[Match]:
     """A listing's matcher verdicts, newest first."""
     stmt = (

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from cohortwatch.demo import make_cohort_sample
+from cohortwatch.demo_cohort import DemoCohort, prepare_demo_cohort
 from cohortwatch.settings import Settings
 from crawler.demo import Catalogue, DemoMarketplace, build_catalogue
 
@@ -41,10 +41,18 @@ def chromium(settings: Settings) -> Path:
 
 
 @pytest.fixture(scope="session")
-def catalogue(tmp_path_factory: pytest.TempPathFactory) -> Catalogue:
-    demo_settings = Settings(environment="test", data_dir=tmp_path_factory.mktemp("cohort"))
-    _, header, rows = make_cohort_sample(demo_settings)
-    return build_catalogue(sample_header=header, sample_rows=rows)
+def demo_cohort(tmp_path_factory: pytest.TempPathFactory) -> DemoCohort:
+    """The demo's cohort, release maps, fingerprint, key and leaked sample (built once)."""
+    return prepare_demo_cohort(
+        Settings(environment="test", data_dir=tmp_path_factory.mktemp("cohort"))
+    )
+
+
+@pytest.fixture(scope="session")
+def catalogue(demo_cohort: DemoCohort) -> Catalogue:
+    return build_catalogue(
+        sample_header=demo_cohort.sample_header, sample_rows=demo_cohort.sample_rows
+    )
 
 
 @pytest.fixture

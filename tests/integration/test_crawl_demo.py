@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
+from cohortwatch.demo_cohort import DemoCohort
 from cohortwatch.settings import Settings
 from cohortwatch.wiring import crawl_source, open_database
 from crawler.demo import Catalogue, DemoMarketplace
@@ -20,6 +21,7 @@ from storage.queries import (
     list_attachments,
     list_crawl_runs,
     list_listings,
+    list_matches,
     list_snapshots,
 )
 
@@ -71,6 +73,52 @@ def test_marketplace_crawl_finds_every_leak_offer_and_keeps_evidence(
             assert run.status == "succeeded" and run.listings_new == len(listings)
     finally:
         engine.dispose()
+
+
+def test_attachments_are_scanned_and_attributed_to_the_leaked_release(
+    settings: Settings,
+    chromium: object,
+    marketplace: DemoMarketplace,
+    catalogue: Catalogue,
+    demo_cohort: DemoCohort,
+) -> None:
+    scanning = settings.model_copy(
+        update={
+            "fingerprint_path": demo_cohort.fingerprint_path,
+            "fingerprint_key_file": demo_cohort.key_path,
+        }
+    )
+    engine = open_database(scanning)
+    try:
+        report = crawl_source(
+            settings=scanning, engine=engine, source=source("demo-marketplace", marketplace)
+        )
+        assert report.outcome.status is CrawlStatus.SUCCEEDED, report.outcome.error
+        with session_scope(engine) as session:
+            listings = {x.id: x for x in list_listings(session=session, limit=1000)}
+            samples = [
+                (urlsplit(listings[i].url).path, m)
+                for i in listings
+                for m in list_matches(session=session, listing_id=i)
+                if m.matcher == "sample"
+            ]
+            alerts = {a.listing_id: a for a in list_alerts(session=session)}
+    finally:
+        engine.dispose()
+    labels = catalogue.labels_by_path(kind="offer")
+    linked = [(path, m) for path, m in samples if m.verdict == "participant-level"]
+    leak_attachments = [(path, m) for path, m in samples if labels[path] == "leak"]
+    assert leak_attachments and {id(m) for _, m in linked} == {id(m) for _, m in leak_attachments}
+    assert all(m.release == demo_cohort.leaked_release for _, m in linked)
+    assert any(labels[path] != "leak" for path, _ in samples), "a decoy attachment was scanned"
+    sample_ids = {row[0] for row in demo_cohort.sample_rows}
+    for path, _ in linked:
+        alert = next(
+            a for a in alerts.values() if urlsplit(listings[a.listing_id].url).path == path
+        )
+        assert alert.release == demo_cohort.leaked_release and alert.severity == "critical"
+        assert any("participant-level" in r for r in alert.reasons)
+        assert not any(eid in r for eid in sample_ids for r in alert.reasons), "raw IDs leaked"
 
 
 def test_second_crawl_dedupes_listings_and_alerts(

@@ -40,6 +40,8 @@ def test_demo_finds_every_planted_offer_and_no_near_miss(tmp_path: Path, chromiu
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
     assert "near misses alerted: 0; noise alerted: 0" in result.stdout
+    assert "their IDs point to: application-2 (" in result.stdout
+    assert "(the demo leaked application-2)" in result.stdout
     found = next(line for line in result.stdout.splitlines() if "Planted leak offers found" in line)
     got, planted = found.split("found: ")[1].split(";")[0].split("/")
     assert got == planted and int(planted) >= 8

@@ -1,0 +1,84 @@
+"""Scans each stored listing's attachments against the cohort fingerprint and records one
+``sample`` match per attachment: does it hold participant-level rows of our cohort, and which
+released copy do its IDs or canaries point to?
+
+Switched off (items pass through) when the crawl has no fingerprint. Samples are leaked data:
+only the verdict, counts and reasons are kept, never a row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from scrapy.crawler import Crawler
+
+from crawler.context import CrawlContext
+from crawler.items import ListingItem
+from matcher.scan import ScanResult, scan_bytes
+from storage.db import session_scope
+from storage.models import MatchCreate, MatcherKind
+from storage.queries import record_match
+
+SCANNER_VERSION = "scan-1"
+VERDICT_SCORES = {"participant-level": 1.0, "cohort-schema": 0.5, "aggregate": 0.2}
+
+
+class ScanAttachmentsPipeline:
+    """Runs the sample scanner on every attachment of a stored listing."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ScanAttachmentsPipeline:
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        context: CrawlContext | None = getattr(self.crawler.spider, "context", None)
+        if (
+            not isinstance(item, ListingItem)
+            or item.listing_id is None
+            or context is None
+            or context.fingerprint is None
+            or context.fingerprint_key is None
+        ):
+            return item
+        stats = self.crawler.stats
+        assert stats is not None
+        for attachment in item.attachments:
+            result = scan_bytes(
+                attachment.body,
+                filename=attachment.filename,
+                fingerprint=context.fingerprint,
+                key=context.fingerprint_key,
+            )
+            stats.inc_value(f"cohortwatch/sample/{result.verdict}")
+            sha = hashlib.sha256(attachment.body).hexdigest()
+            with session_scope(context.engine) as session:
+                record_match(
+                    session=session,
+                    match_in=MatchCreate(
+                        listing_id=item.listing_id,
+                        snapshot_id=item.snapshot_id,
+                        attachment_id=item.attachment_ids.get(sha),
+                        matcher=MatcherKind.SAMPLE,
+                        matcher_version=SCANNER_VERSION,
+                        score=VERDICT_SCORES.get(result.verdict, 0.0),
+                        verdict=result.verdict,
+                        reasons=_reasons(attachment.filename, result),
+                        release=result.release,
+                        created_at=context.now(),
+                    ),
+                )
+        return item
+
+
+def _reasons(filename: str, result: ScanResult) -> list[str]:
+    head = (
+        f"sample {filename}: {result.verdict}, {result.linked_rows} of {result.rows} rows "
+        f"linked (chance alone: {result.expected_chance_links:.3g})"
+    )
+    if result.release:
+        head += f"; IDs point to release {result.release}"
+    return [head, *(f"sample {filename}: {r}" for r in result.reasons)]
