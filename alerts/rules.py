@@ -82,12 +82,14 @@ def raise_alerts_for_run(
         if not (text_hit or found.samples):
             continue
         score = found.text.score if text_hit and found.text else 0.0
-        reasons = list(found.text.reasons) if text_hit and found.text else []
+        reasons: list[str] = []  # proof first: linked samples, then the text's reasons
         release = None
         for sample in found.samples:
             score = max(score, SAMPLE_FOUND_SCORE)
             reasons.extend(sample.reasons)
             release = release or sample.release
+        if text_hit and found.text:
+            reasons.extend(found.text.reasons)
         alert, created = upsert_alert(
             session=session,
             alert_in=AlertCreate(

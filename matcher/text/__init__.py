@@ -1,7 +1,8 @@
 """The listing-text scorer: does a listing's title and text offer the cohort's data, and why.
 
 Modules: :mod:`~matcher.text.normalise` (fold obfuscation), :mod:`~matcher.text.profile` (the
-YAML cohort profile), :mod:`~matcher.text.evidence` (find alias, cue, size and schema hits),
+YAML cohort profile), :mod:`~matcher.text.evidence` (find alias, cue, size and schema hits, with
+:mod:`~matcher.text.terms`, :mod:`~matcher.text.claims` and :mod:`~matcher.text.hits`),
 :mod:`~matcher.text.scoring` (combine them into a score, a verdict and reasons) and
 :mod:`~matcher.text.evaluation` (precision / recall on a labelled corpus).
 """

@@ -9,7 +9,8 @@ a magnitude (``五十万`` → ``50万``). Whitespace is collapsed. Separators i
 the alias patterns; :func:`fold_alias` removes them too, for fuzzy comparison and for tests.
 
 Every step is a single pass of a C-level primitive (``str.translate``, a regex without nested
-quantifiers), so normalisation stays linear in the input, which is capped by the caller.
+quantifiers), so normalisation stays linear in the input, which is capped by the caller. ASCII
+text (most English listings) needs only the case fold and the whitespace collapse.
 """
 
 from __future__ import annotations
@@ -45,7 +46,14 @@ _CN_NUMBER = re.compile("[零〇一二两三四五六七八九十百千点]{1,12
 _CN_DIGIT = re.compile("[零〇一二两三四五六七八九]")
 # Chinese written one character at a time ("英 国 生 物") and a space between a number and its
 # magnitude ("50 万") hide words from a filter: those spaces are dropped; "数据 低价" keeps its.
-_CJK_SPACE = re.compile(r"[\u3400-\u9fff\d] (?=[\u3400-\u9fff])")
+# A space goes after a number before 万/亿, and between two Chinese characters when either
+# stands alone (a space or the end of the text on its other side). The pattern opens with the
+# space itself, so the engine jumps from space to space.
+_SPELLING_SPACE = re.compile(
+    r" (?:(?<=\d )(?=[万亿])"
+    r"|(?<=[\u3400-\u9fff] )(?<![^ ][\u3400-\u9fff] )(?=[\u3400-\u9fff])"
+    r"|(?<=[\u3400-\u9fff] )(?=[\u3400-\u9fff](?: |\Z)))"
+)
 
 # Leetspeak digits and symbols inside Latin words, and separators inside names.
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
@@ -83,19 +91,10 @@ def _cn_numeral(match: re.Match[str]) -> str:
     return match.group()
 
 
-def _drop_spelling_space(match: re.Match[str]) -> str:
-    """Drop a space next to a lone Chinese character or before 万/亿; keep one between words."""
-    text, at = match.string, match.start() + 1  # the space
-    left = text[at - 1]
-    if left.isdigit():
-        return left if text[at + 1] in "万亿" else left + " "
-    lone_left = at < 2 or text[at - 2] == " "
-    lone_right = at + 2 >= len(text) or text[at + 2] == " "
-    return left if lone_left or lone_right else left + " "
-
-
 def normalise(text: str) -> str:
     """The plain form of ``text`` that every profile term is matched against."""
+    if text.isascii():  # every fold below only changes non-ASCII characters
+        return " ".join(text.lower().split())
     text = unicodedata.normalize("NFKC", text).casefold()
     text = _INVISIBLE.sub("", text)
     if _CONFUSABLE_RE.search(text):
@@ -103,8 +102,7 @@ def normalise(text: str) -> str:
     if _TRADITIONAL_RE.search(text):
         text = text.translate(T2S)
     text = " ".join(text.split())
-    if _CJK_SPACE.search(text):
-        text = _CJK_SPACE.sub(_drop_spelling_space, text)
+    text = _SPELLING_SPACE.sub("", text)
     if "万" in text or "亿" in text:
         text = _CN_NUMBER.sub(_cn_numeral, text)
     return text

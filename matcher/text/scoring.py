@@ -15,6 +15,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from enum import StrEnum
+from operator import attrgetter
 
 from matcher.text.evidence import Hit, compile_profile, find_aliases, find_evidence
 from matcher.text.evidence import find_fuzzy_alias as _find_fuzzy_alias
@@ -33,6 +34,7 @@ _GROUP_LABELS = {
 }
 _CJK = re.compile(r"[\u3400-\u9fff]+")
 _LATIN_WORD = re.compile(r"[a-z]{2,}")
+_TERM = attrgetter("term")
 
 
 class TextVerdict(StrEnum):
@@ -56,6 +58,8 @@ class TextScore:
 
 def detect_language(text: str) -> str:
     """``zh``, ``en`` or ``mixed``, from the share of Chinese characters among the letters."""
+    if text.isascii():
+        return "en"
     cjk = sum(map(len, _CJK.findall(text)))
     if cjk == 0:
         return "en"
@@ -71,12 +75,24 @@ def _sigmoid(logit: float) -> float:
 
 
 def _quote(hits: list[Hit]) -> str:
-    terms = ", ".join(repr(t) for t in dict.fromkeys(h.term for h in hits[:12]))
+    terms = ", ".join(map(repr, dict.fromkeys(map(_TERM, hits[:12]))))
     return f"{terms}: “{hits[0].snippet}”"
 
 
 def _pick(pair: tuple[float, float], count: int, *, many: int = 2) -> float:
     return pair[1] if count >= many else pair[0]
+
+
+def _distinct(hits: list[Hit]) -> int:
+    return len(set(map(_TERM, hits)))
+
+
+def _name_reason(first: Hit, weight: float) -> str:
+    if first.group == "fuzzy":
+        name = f"close spelling of {first.term!r} ({first.strength:.0%} similar)"
+    else:
+        name = f"names the cohort ({first.term!r})"
+    return f"{name} ({weight:+.1f}): “{first.snippet}”"
 
 
 def score_normalised(body: str, profile: CohortProfile) -> TextScore:
@@ -93,20 +109,15 @@ def score_normalised(body: str, profile: CohortProfile) -> TextScore:
     weights = profile.weights
     strength = max(h.strength for h in aliases)
     logit = weights.bias + weights.alias * strength
-    first = aliases[0]
-    if first.group == "fuzzy":
-        name = f"close spelling of {first.term!r} ({first.strength:.0%} similar)"
-    else:
-        name = f"names the cohort ({first.term!r})"
-    reasons = [f"{name} ({weights.alias * strength:+.1f}): “{first.snippet}”"]
+    reasons = [_name_reason(aliases[0], weights.alias * strength)]
 
     by_group: dict[tuple[str, str], list[Hit]] = defaultdict(list)
     for hit in find_evidence(body, compiled):
-        by_group[(hit.kind, hit.group)].append(hit)
+        by_group[hit[:2]].append(hit)  # (kind, group)
     for group in CUE_GROUPS:
         hits = by_group.get(("cue", group))
         if hits:
-            w = _pick(weights.groups[group], len({h.term for h in hits}))
+            w = _pick(weights.groups[group], _distinct(hits))
             logit += w
             reasons.append(f"{_GROUP_LABELS[group]} ({w:+.1f}): {_quote(hits)}")
     size = by_group.get(("size", "size"))
@@ -115,20 +126,22 @@ def score_normalised(body: str, profile: CohortProfile) -> TextScore:
         reasons.append(f"size claim ({weights.size:+.1f}): {_quote(size)}")
     schema = [h for (kind, _), hits in by_group.items() if kind == "schema" for h in hits]
     if schema:
-        w = _pick(weights.schema, len({h.term for h in schema}), many=3)
+        w = _pick(weights.schema, _distinct(schema), many=3)
         logit += w
         reasons.append(f"schema terms ({w:+.1f}): {_quote(schema)}")
     negative_total = 0.0
     for (kind, group), hits in by_group.items():
         if kind != "negative":
             continue
-        w = _pick(weights.negatives.get(group, (0.0, 0.0)), len({h.term for h in hits}))
+        w = _pick(weights.negatives.get(group, (0.0, 0.0)), _distinct(hits))
         if w:
             negative_total += w
             label = group.replace("_", " ")
             reasons.append(f"negative context: {label} ({w:+.1f}): {_quote(hits)}")
-    logit += max(negative_total, weights.negative_floor)
+    return _verdict(logit + max(negative_total, weights.negative_floor), reasons, language, profile)
 
+
+def _verdict(logit: float, reasons: list[str], language: str, profile: CohortProfile) -> TextScore:
     score = round(_sigmoid(logit), 3)
     verdict = (
         TextVerdict.LEAK_OFFER if score >= profile.leak_offer_threshold else TextVerdict.RELATED

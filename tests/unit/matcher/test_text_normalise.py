@@ -51,3 +51,11 @@ def test_unleet_leaves_numbers_alone() -> None:
 def test_normalise_is_linear_on_hostile_input() -> None:
     hostile = ("英 " * 50_000) + ("\u200b" * 50_000) + ("五" * 50_000) + "万"
     assert normalise(hostile).startswith("英英")
+
+
+@pytest.mark.parametrize(
+    "raw", ["  UK   Biobank\tDATA\n", "P31 31-0.0 $500", "", "A\x1fB\x0bC", "ukb ~488K!!"]
+)
+def test_ascii_fast_path_matches_the_full_fold(raw: str) -> None:
+    # a non-ASCII character that every step leaves alone takes the text down the full path
+    assert normalise(raw) + "é" == normalise(raw.rstrip() + "é")

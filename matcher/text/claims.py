@@ -1,0 +1,73 @@
+"""Size claims ("488k participants", "50万") and schema terms (field IDs such as ``31-0.0``).
+
+Both patterns open with a character class (a digit, or one of ``\\d _ e f p``), so the regex
+engine skips straight to candidate characters instead of trying every branch at every position;
+the context checks that used to lead each branch (``(?<![\\w.])``) follow the first character as
+lookbehinds that include it. No quantifier is nested, so matching stays linear.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from matcher.text.hits import Hit
+
+MAX_HITS = 400
+_NUMBER = re.compile(
+    r"(\d(?:\d{0,2}(?:[,' ]\d{3})+|\d{0,6}(?:\.\d{1,3})?))"  # 488,000 | 488 000 | 0.5 | 488
+    r" ?(k|千|万|w|m|mio|million|thousand)?(?![a-z\d])"
+)
+_MULTIPLIER = {None: 1, "k": 1_000, "千": 1_000, "thousand": 1_000, "万": 10_000, "w": 10_000,
+               "m": 1_000_000, "mio": 1_000_000, "million": 1_000_000}  # fmt: skip
+# Field-ID styles, one named branch each: 31-0.0 / f.31.0.0 (styled), p31 / p53_i0 (rap),
+# sex_f31_0_0 (readable), eid / f.eid (eid), a bare ID such as 21022 (plain: counted when two or
+# more are known). A branch's first character is matched by the opening class.
+_FIELD_BRANCHES = (
+    r"(?<![\w.]f)(?<=f)(?P<styled_f>\.\d{1,6}[-.]\d{1,2}\.\d{1,3}(?![\w]))",
+    r"(?<![a-z0-9]f)(?<=f)(?P<eid_f>\.eid(?![a-z0-9]))",
+    r"(?<![a-z0-9_]p)(?<=p)(?P<rap>\d{1,6}(?:_i\d{1,2})?(?:_a\d{1,3})?(?![a-z0-9]))",
+    r"(?<=_)(?P<readable>f\d{1,6}_\d{1,2}_\d{1,3}(?![0-9]))",
+    r"(?<![a-z0-9]e)(?<=e)(?P<eid>id(?![a-z0-9]))",
+    r"(?<![\w.]\d)(?<=\d)(?P<styled>\d{0,5}[-.]\d{1,2}\.\d{1,3}(?![\w]))",
+    r"(?<![\d.,]\d)(?<=\d)(?P<plain>\d{3,4}(?![\d.,]))",
+)
+_FIELD_STYLES = re.compile(r"[\d_efp](?:" + "|".join(_FIELD_BRANCHES) + ")")
+# The same without the "eid" branches, for text without "eid": "e" is the commonest letter.
+_FIELD_IDS = re.compile(
+    r"[\d_fp](?:" + "|".join(b for b in _FIELD_BRANCHES if "eid" not in b) + ")"
+)
+
+
+def size_hits(text: str, *, size_min: int, size_max: int) -> Iterator[Hit]:
+    """Numbers (with their magnitude) between ``size_min`` and ``size_max``."""
+    for count, match in enumerate(_NUMBER.finditer(text)):
+        if count >= MAX_HITS:
+            return
+        at = match.start()
+        if at and text[at - 1] in "0123456789.,":
+            continue  # the tail of a longer number
+        digits = match.group(1).replace(",", "").replace("'", "").replace(" ", "")
+        value = float(digits) * _MULTIPLIER[match.group(2)]
+        if size_min <= value <= size_max:
+            yield Hit("size", "size", match.group().strip(), text, at, match.end())
+
+
+def schema_hits(text: str, known: frozenset[int]) -> Iterator[Hit]:
+    """Field IDs in a known style, known bare IDs (two or more) and the participant ID column."""
+    bare: dict[str, Hit] = {}
+    pattern = _FIELD_STYLES if "eid" in text else _FIELD_IDS
+    for count, match in enumerate(pattern.finditer(text)):
+        if count >= MAX_HITS:
+            break
+        style, found = match.lastgroup, match.group()
+        if style == "eid" or style == "eid_f":
+            yield Hit("schema", "participant id column", "eid", text, *match.span())
+        elif style == "styled" or style == "styled_f" or style == "readable":
+            yield Hit("schema", "field id", found.strip("_"), text, *match.span())
+        elif style == "rap" and int(found[1:].partition("_")[0]) in known:
+            yield Hit("schema", "field id", found, text, *match.span())
+        elif style == "plain" and int(found) in known:
+            bare.setdefault(found, Hit("schema", "field id", found, text, *match.span()))
+    if len(bare) >= 2:
+        yield from bare.values()

@@ -1,0 +1,43 @@
+"""One piece of evidence found in normalised listing text, and the snippet that quotes it.
+
+A :class:`Hit` keeps the text and the span it was found at; its quoted :attr:`~Hit.snippet` is
+cut only when a reason asks for it, because most hits are counted and never quoted.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+SNIPPET_CONTEXT = 24
+SNIPPET_MAX = 80
+
+
+def snippet(text: str, start: int, end: int) -> str:
+    """The matched text with some context, at most ``SNIPPET_MAX`` characters."""
+    left = max(0, start - SNIPPET_CONTEXT)
+    right = min(len(text), end + SNIPPET_CONTEXT, left + SNIPPET_MAX)
+    return text[left:right].strip()
+
+
+class Hit(NamedTuple):
+    """One piece of evidence: its kind, cue group, the profile term and where it was found.
+
+    A named tuple rather than a frozen dataclass: the scorer builds several per listing on its
+    hot path, and a tuple is built about four times faster. It is just as immutable.
+    """
+
+    kind: str  # alias | cue | negative | size | schema
+    group: str
+    term: str
+    text: str  # the normalised listing text
+    start: int
+    end: int
+    strength: float = 1.0
+
+    @property
+    def snippet(self) -> str:
+        """The hit quoted with some context, as reasons show it."""
+        return snippet(self.text, self.start, self.end)
+
+    def __repr__(self) -> str:  # the text can be 50,000 characters: show the snippet instead
+        return f"Hit({self.kind!r}, {self.group!r}, {self.term!r}, {self.snippet!r})"

@@ -1,0 +1,112 @@
+"""Evidence finding: schema and size patterns, term order, lazy snippets, the alias memo."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from matcher.text import evidence
+from matcher.text.claims import _FIELD_IDS, _FIELD_STYLES, schema_hits, size_hits
+from matcher.text.evidence import compile_profile, find_aliases
+from matcher.text.hits import SNIPPET_MAX, Hit, snippet
+from matcher.text.normalise import normalise
+from matcher.text.profile import default_profile
+from matcher.text.terms import term_hits
+
+KNOWN = frozenset({31, 21022, 53})
+SCHEMA = [
+    ("styled", "columns 31-0.0 and more", ["31-0.0"]),
+    ("styled with f.", "f.31.0.0 sex", ["f.31.0.0"]),
+    ("rap", "p31 p53_i0", ["p31", "p53_i0"]),
+    ("rap unknown id", "p99999", []),
+    ("rap inside a word", "xp31 sp31", []),
+    ("readable", "sex_f31_0_0", ["f31_0_0"]),
+    ("eid", "eid, f.eid", ["eid", "eid"]),
+    ("eid inside a word", "reid eidos", []),
+    ("one bare id is not enough", "field 21022 only", []),
+    ("two bare ids", "21022 and 53 plus 31", []),  # 53 and 31 are too short to be bare IDs
+    ("two known bare ids", "21022, 21022 and 31-0.0", ["31-0.0"]),
+    ("decimal is not an id", "21022.5 31022,1", []),
+]
+
+
+@pytest.mark.parametrize(("case", "text", "terms"), SCHEMA, ids=[c[0] for c in SCHEMA])
+def test_schema_styles(case: str, text: str, terms: list[str]) -> None:
+    assert [h.term for h in schema_hits(text, KNOWN)] == terms
+
+
+def test_two_distinct_known_bare_ids_count() -> None:
+    hits = list(schema_hits("ids 21022 and 12345", frozenset({21022, 12345})))
+    assert [h.term for h in hits] == ["21022", "12345"]
+
+
+def test_the_pattern_without_eid_agrees_on_text_without_eid() -> None:
+    text = "f.31.0.0 p53_i0 sex_f31_0_0 31-0.0 21022 12345 f.e p7 e9 _f1_2_3"
+    with_eid = [(m.span(), m.lastgroup) for m in _FIELD_STYLES.finditer(text)]
+    without = [(m.span(), m.lastgroup) for m in _FIELD_IDS.finditer(text)]
+    assert with_eid == without and len(with_eid) == 8
+
+
+SIZES = [
+    ("thousands", "488k participants", ["488k"]),
+    ("wan", "50万人", ["50万"]),
+    ("grouped digits", "502,411 people", ["502,411"]),
+    ("million", "0.5 million", ["0.5 million"]),
+    ("too small", "5k rows", []),
+    ("tail of a longer number", "1234567890", []),
+]
+
+
+@pytest.mark.parametrize(("case", "text", "terms"), SIZES, ids=[c[0] for c in SIZES])
+def test_size_claims(case: str, text: str, terms: list[str]) -> None:
+    assert [h.term for h in size_hits(text, size_min=100_000, size_max=1_000_000)] == terms
+
+
+def test_term_hits_come_longest_first_then_in_text_order() -> None:
+    compiled = compile_profile(default_profile())
+    text = normalise("price negotiable, bulk discount, genotype and phenotype data, download link")
+    hits = [h for h in term_hits(text, compiled.terms)]
+    keys = [(h.start - h.end, h.start) for h in hits]
+    assert keys == sorted(keys)
+    assert {"download link", "genotype", "phenotype", "price"} <= {h.term for h in hits}
+
+
+def test_reasons_do_not_depend_on_the_hash_seed() -> None:
+    script = (
+        "from matcher.listing_text import UK_BIOBANK_PROFILE as P, score_listing_text as s\n"
+        "r = s(title='UKB genotype data', text='phenotype genotype imputed bgen participants, "
+        "price negotiable, bulk discount, 488k', profile=P)\n"
+        "print(repr(r.reasons))\n"
+    )
+    root = Path(__file__).resolve().parents[3]
+    outputs = set()
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-c", script], cwd=root, env=env, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+        outputs.add(done.stdout)
+    assert len(outputs) == 1
+
+
+def test_hit_snippet_is_cut_on_demand_and_repr_stays_short() -> None:
+    text = "x" * 500 + " uk biobank " + "y" * 500
+    hit = Hit("alias", "alias", "uk biobank", text, 501, 511)
+    assert hit.snippet == snippet(text, 501, 511)
+    assert len(hit.snippet) <= SNIPPET_MAX
+    assert len(repr(hit)) < 200
+
+
+def test_alias_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    compiled = compile_profile(default_profile())
+    monkeypatch.setattr(evidence, "MAX_MEMO", len(compiled.alias_memo) + 2)
+    spellings = ["u.k. biobank", "u-k-biobank", "uk b1obank", "uk bi0bank", "u k biobank"]
+    for spelled in spellings:
+        hits = find_aliases(spelled, compiled)
+        assert [h.term for h in hits] == ["uk biobank"]
+    assert len(compiled.alias_memo) <= evidence.MAX_MEMO
