@@ -9,16 +9,20 @@ only the verdict, counts and reasons are kept, never a row.
 from __future__ import annotations
 
 import hashlib
+import logging
 from typing import Any
 
 from scrapy.crawler import Crawler
 
 from crawler.context import CrawlContext
 from crawler.items import ListingItem
+from matcher.fingerprint import FingerprintError
 from matcher.scan import ScanResult, scan_bytes
 from storage.db import session_scope
 from storage.models import MatchCreate, MatcherKind
 from storage.queries import record_match
+
+logger = logging.getLogger(__name__)
 
 SCANNER_VERSION = "scan-1"
 VERDICT_SCORES = {"participant-level": 1.0, "cohort-schema": 0.5, "aggregate": 0.2}
@@ -47,12 +51,7 @@ class ScanAttachmentsPipeline:
         stats = self.crawler.stats
         assert stats is not None
         for attachment in item.attachments:
-            result = scan_bytes(
-                attachment.body,
-                filename=attachment.filename,
-                fingerprint=context.fingerprint,
-                key=context.fingerprint_key,
-            )
+            result = self._scan(attachment.body, attachment.filename, context)
             stats.inc_value(f"cohortwatch/sample/{result.verdict}")
             sha = hashlib.sha256(attachment.body).hexdigest()
             with session_scope(context.engine) as session:
@@ -73,6 +72,24 @@ class ScanAttachmentsPipeline:
                 )
         return item
 
+    def _scan(self, body: bytes, filename: str, context: CrawlContext) -> ScanResult:
+        """The scanner's verdict; a scanner bug becomes an ``error`` verdict, not a lost item."""
+        assert context.fingerprint is not None and context.fingerprint_key is not None
+        try:
+            return scan_bytes(
+                body,
+                filename=filename,
+                fingerprint=context.fingerprint,
+                key=context.fingerprint_key,
+            )
+        except FingerprintError:
+            raise  # a wrong key: every attachment would fail; stop loudly
+        except Exception as exc:  # the sample is hostile input; keep the listing either way
+            logger.warning("scanner failed on an attachment: %s", type(exc).__name__)
+            return ScanResult(
+                file=filename, verdict="error", error=f"scanner failed: {type(exc).__name__}"
+            )
+
 
 def _reasons(filename: str, result: ScanResult) -> list[str]:
     head = (
@@ -81,4 +98,6 @@ def _reasons(filename: str, result: ScanResult) -> list[str]:
     )
     if result.release:
         head += f"; IDs point to release {result.release}"
+    if result.error:
+        head += f"; {result.error}"
     return [head, *(f"sample {filename}: {r}" for r in result.reasons)]

@@ -151,9 +151,16 @@ class SourceSpider(scrapy.Spider):
 
 
 def _filename_of(response: Response) -> str:
+    """The attachment's name: RFC 5987 ``filename*`` first, then ``filename``, then the URL."""
     disposition = (response.headers.get(b"Content-Disposition") or b"").decode("latin-1")
+    names: dict[str, str] = {}
     for part in disposition.split(";"):
         key, _, value = part.strip().partition("=")
-        if key.lower() == "filename" and value:
-            return posixpath.basename(value.strip('"'))[:200]
-    return posixpath.basename(unquote(urlsplit(response.url).path))[:200] or "attachment"
+        names[key.strip().lower()] = value.strip().strip('"')
+    extended = names.get("filename*", "")
+    charset, _, encoded = extended.partition("''")
+    name = ""
+    if encoded and charset.lower() in ("utf-8", "iso-8859-1"):
+        name = unquote(encoded, encoding=charset.lower(), errors="replace")
+    name = name or names.get("filename", "") or unquote(urlsplit(response.url).path)
+    return posixpath.basename(name.replace("\\", "/"))[:200] or "attachment"
