@@ -12,7 +12,7 @@ an order-free 64-bit combination. Vectorised with polars and numpy; pure.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,7 +51,7 @@ EXTRA_MEANINGS: Mapping[int, Mapping[str, str]] = {
          "谢菲尔德": "11014", "利物浦": "11016", "米德尔斯堡": "11017", "赫斯韦尔": "11018",
          "克罗伊登": "11020", "伯明翰": "11021", "斯旺西": "11022", "雷克瑟姆": "11023"},
 }  # fmt: skip
-_ICD10 = r"^\s*([A-Za-z]\d{2}(?:\.?[0-9A-Za-z]{1,2})?)\b"
+_ICD10 = r"^\s*([A-Za-z][0-9]{2}(?:\.?[0-9A-Za-z]{1,2})?)\b"
 
 
 @dataclass(frozen=True)
@@ -70,34 +70,52 @@ class Canon:
         return int(self.valid.sum())
 
 
+def clean_expr(column: pl.Expr) -> pl.Expr:
+    """Strip spaces and quotes; null for the spellings of "missing" (an expression)."""
+    text = column.cast(pl.String).str.strip_chars().str.strip_chars("\"'")
+    return pl.when(text.str.to_lowercase().is_in(NULL_TEXT)).then(None).otherwise(text)
+
+
 def clean_text(series: pl.Series) -> pl.Series:
     """Strip spaces and quotes; null for the spellings of "missing"."""
-    text = series.cast(pl.String).str.strip_chars().str.strip_chars("\"'")
-    return (
-        pl.select(pl.when(text.str.to_lowercase().is_in(NULL_TEXT)).then(None).otherwise(text))
-        .to_series()
-        .alias(series.name)
-    )
+    return _apply(series, clean_expr).alias(series.name)
 
 
-def _numeric_text(text: pl.Series) -> pl.Series:
-    # "1,5" (decimal comma) -> "1.5"; "1 234" and "1,234.5" -> thousands removed
-    text = text.str.replace_all(r"[\s\u00a0]", "")
-    comma_decimal = text.str.contains(r"^-?\d+,\d+$")
-    text = pl.select(
-        pl.when(comma_decimal).then(text.str.replace(",", ".")).otherwise(text)
-    ).to_series()
-    return text.str.replace_all(",", "")
+def _apply(series: pl.Series, build: Callable[[pl.Expr], pl.Expr]) -> pl.Series:
+    """``build(column)`` evaluated on one series."""
+    return series.alias("x").to_frame().select(build(pl.col("x"))).to_series()
+
+
+def number_text_expr(column: pl.Expr) -> pl.Expr:
+    """Number text without spaces, quotes or thousands separators, with a decimal point.
+
+    ``"1,5"`` (decimal comma) reads 1.5, ``"1 234"`` and ``"1,234.5"`` lose their thousands
+    separators. A linear chain of string passes (no branches), so polars runs it once.
+    """
+    text = column.cast(pl.String).str.strip_chars().str.strip_chars("\"'")
+    text = text.str.replace_all(r"[\s\u00a0]", "").str.replace(r"^(-?\d+),(\d+)$", "$1.$2")
+    return text.str.replace_all(",", "", literal=True)
+
+
+def number_exprs(text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """From a :func:`number_text_expr` column: the number (null where missing or not finite)
+    and the most decimals a number shows (an aggregate). The spellings of "missing" never
+    parse as a finite number."""
+    numbers = text.cast(pl.Float64, strict=False)
+    valid = numbers.is_finite()
+    decimals = text.str.extract(r"\.(\d+)$").str.len_chars().fill_null(0)
+    return pl.when(valid).then(numbers), pl.when(valid).then(decimals).max()
 
 
 def parse_numbers(series: pl.Series) -> tuple[np.ndarray, np.ndarray, int]:
     """Floats (NaN where missing), the validity mask and the most decimals any value shows."""
-    text = _numeric_text(clean_text(series))
-    numbers = text.cast(pl.Float64, strict=False)
-    valid = numbers.is_not_null() & numbers.is_finite().fill_null(False)
-    decimals_seen = text.str.extract(r"\.(\d+)$").str.len_chars().filter(valid).max()
-    decimals = min(int(decimals_seen or 0), MAX_DECIMALS)  # type: ignore[arg-type]
-    return numbers.fill_null(np.nan).to_numpy(), valid.to_numpy(), decimals
+    value, shown = number_exprs(pl.col("x"))
+    text = _apply(series, number_text_expr).alias("x").to_frame()
+    out = text.select(value.alias("v"), shown.alias("d"))
+    numbers = out.to_series(0)
+    shown_max = out.get_column("d").max() if out.height else None  # an empty column shows none
+    decimals = min(int(shown_max) if isinstance(shown_max, int | float) else 0, MAX_DECIMALS)
+    return numbers.fill_null(np.nan).to_numpy(), numbers.is_not_null().to_numpy(), decimals
 
 
 def fixed_point(values: np.ndarray, decimals: int) -> np.ndarray:
@@ -125,14 +143,27 @@ def parse_number_canon(series: pl.Series) -> Canon:
     return Canon(fixed_point(values, decimals), valid, decimals)
 
 
+def date_text_expr(column: pl.Expr) -> pl.Expr:
+    """Clean date text; an ISO timestamp keeps only its date."""
+    text = clean_expr(column)
+    iso_time = text.str.contains(r"^\d{4}-\d{2}-\d{2}[ T]")
+    return pl.when(iso_time).then(text.str.slice(0, 10)).otherwise(text)
+
+
+def date_format(series: pl.Series) -> str:
+    """The first known format that parses most of ``series`` (a sample of a column)."""
+    text = _apply(series, date_text_expr)
+    best, best_count = DATE_FORMATS[0], 0
+    for fmt in DATE_FORMATS:
+        count = text.len() - text.str.to_date(fmt, strict=False).null_count()
+        if count > best_count:
+            best, best_count = fmt, count
+    return best
+
+
 def parse_dates(series: pl.Series) -> Canon:
     """Days since 1970-01-01, trying every known format and keeping the one that parses most."""
-    text = clean_text(series)
-    text = pl.select(
-        pl.when(text.str.contains(r"^\d{4}-\d{2}-\d{2}[ T]"))
-        .then(text.str.slice(0, 10))
-        .otherwise(text)
-    ).to_series()
+    text = _apply(series, date_text_expr)
     present = int(text.is_not_null().sum())
     best: pl.Series | None = None
     best_count = 0
@@ -173,17 +204,30 @@ def meaning_table(coding: Mapping[str, str], coding_id: int | None) -> dict[str,
     return table
 
 
+def code_expr(
+    column: pl.Expr, coding: Mapping[str, str], coding_id: int | None, *, clean: bool = True
+) -> pl.Expr:
+    """Categorical values given as codes or meanings -> the code (null where not one).
+
+    ``clean=False`` when ``column`` is already :func:`clean_expr` text."""
+    text = clean_expr(column) if clean else column
+    table = meaning_table(coding, coding_id)
+    mapped = text.str.to_lowercase().replace_strict(table, default=None, return_dtype=pl.String)
+    as_code = pl.coalesce(mapped, text.str.replace(r"\.0$", ""))
+    codes = as_code.cast(pl.Int64, strict=False)
+    if not coding:
+        return codes
+    return pl.when(as_code.is_in(list(coding))).then(codes).otherwise(None)
+
+
 def parse_codes(series: pl.Series, coding: Mapping[str, str], coding_id: int | None) -> Canon:
     """Categorical values given as codes or meanings -> the integer code of the coding."""
-    text = clean_text(series)
-    lowered = text.str.to_lowercase()
-    table = meaning_table(coding, coding_id)
-    mapped = lowered.replace_strict(table, default=None, return_dtype=pl.String)
-    as_code = pl.select(pl.coalesce(mapped, text.str.replace(r"\.0$", ""))).to_series()
-    codes = as_code.cast(pl.Int64, strict=False)
-    known = as_code.is_in(list(coding)) if coding else codes.is_not_null()
-    valid = codes.is_not_null() & known
-    return Canon(codes.fill_null(0).to_numpy(), valid.fill_null(False).to_numpy())
+    return canon_of(_apply(series, lambda column: code_expr(column, coding, coding_id)))
+
+
+def canon_of(codes: pl.Series, decimals: int = 0) -> Canon:
+    """A nullable integer series as a :class:`Canon` (null = missing)."""
+    return Canon(codes.fill_null(0).to_numpy(), codes.is_not_null().to_numpy(), decimals)
 
 
 def mix64(values: np.ndarray) -> np.ndarray:
@@ -206,15 +250,21 @@ def combine(parts: Sequence[np.ndarray]) -> np.ndarray:
     return acc
 
 
+def icd10_expr(column: pl.Expr, *, clean: bool = True) -> pl.Expr:
+    """ICD-10 codes (``E119``, ``E11.9``, ``E119 Non-insulin...``) packed as 8 ASCII bytes,
+    little-endian (the first letter is the lowest byte); null where there is none."""
+    code = (
+        (clean_expr(column) if clean else column)
+        .str.extract(_ICD10)
+        .str.replace(".", "", literal=True)
+    )
+    packed = code.str.to_uppercase().str.reverse().str.encode("hex")
+    return packed.str.to_integer(base=16, strict=False).cast(pl.Int64)
+
+
 def icd10_codes(series: pl.Series) -> Canon:
-    """ICD-10 codes (``E119``, ``E11.9``, ``E119 Non-insulin...``) packed as 8 ASCII bytes."""
-    text = clean_text(series).str.extract(_ICD10).str.replace(".", "", literal=True)
-    text = text.str.to_uppercase()
-    valid = text.is_not_null().to_numpy()
-    padded = text.fill_null("").str.pad_end(8, "\0").str.slice(0, 8)
-    raw = b"".join(value.encode("ascii", "replace") for value in padded.to_list())
-    packed = np.frombuffer(raw, dtype="<u8").astype(np.int64) if raw else np.zeros(0, np.int64)
-    return Canon(packed, valid)
+    """ICD-10 codes packed as 8 ASCII bytes (see :func:`icd10_expr`)."""
+    return canon_of(_apply(series, icd10_expr))
 
 
 def list_cells(series: pl.Series) -> list[pl.Series]:

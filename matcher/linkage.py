@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from matcher.digest_index import build_buckets, lookup, score_pairs
 from matcher.fingerprint.model import Fingerprint
 from matcher.linkkeys import Family
 
@@ -24,6 +25,7 @@ ALPHA = 1e-5  # allowed chance links per sample row (before multiple groups)
 SEEDS = 2
 BIN_BITS = 0.5
 CHANCE_SAMPLE_ROWS = 2000
+CHUNK_ROWS = 200_000
 
 
 @dataclass(frozen=True)
@@ -42,54 +44,77 @@ class LinkResult:
         return int(np.count_nonzero(self.links >= 0))
 
 
-def _index(fp: Fingerprint, name: str) -> tuple[np.ndarray, np.ndarray]:
-    cached = fp.cache.get(f"index:{name}")
+def _index(fp: Fingerprint, name: str) -> tuple[np.ndarray, np.ndarray, int]:
+    """The family's digests sorted, with their bucket index (cached on the fingerprint)."""
+    cached = fp.cache.get(f"sorted:{name}")
     if cached is None:
-        digests = fp.digests[name]
-        order = np.argsort(digests, kind="stable")
-        cached = (order, digests[order])
-        fp.cache[f"index:{name}"] = cached
+        ordered = np.sort(fp.digests[name])
+        family = fp.family(name)
+        bits = family.bits if family is not None else 8 * ordered.itemsize
+        cached = (ordered, *build_buckets(ordered, bits))
+        fp.cache[f"sorted:{name}"] = cached
+    return cached
+
+
+def _order(fp: Fingerprint, name: str) -> np.ndarray:
+    """Fingerprint rows in the order of the sorted digests (ties by row)."""
+    cached = fp.cache.get(f"order:{name}")
+    if cached is None:
+        cached = np.argsort(fp.digests[name], kind="stable")
+        fp.cache[f"order:{name}"] = cached
+    return cached
+
+
+def _theirs(fp: Fingerprint, names: tuple[str, ...]) -> np.ndarray:
+    """The fingerprint's digests of these families as one (families x rows) uint32 array."""
+    key = "theirs:" + ",".join(names)
+    cached = fp.cache.get(key)
+    if cached is None:
+        cached = np.empty((len(names), fp.total_rows), dtype=np.uint32)
+        for j, name in enumerate(names):
+            cached[j] = fp.digests[name]
+        fp.cache.pop(fp.cache.get("theirs", ""), None)
+        fp.cache["theirs"], fp.cache[key] = key, cached  # keep only the latest
     return cached
 
 
 def _counts(fp: Fingerprint, name: str, sample: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    _, ordered = _index(fp, name)
-    needles = sample.astype(ordered.dtype)
-    low = np.searchsorted(ordered, needles, side="left")
-    high = np.searchsorted(ordered, needles, side="right")
-    count = np.where(needles != 0, high - low, 0)
-    return low, count
+    """Where each sample digest starts in the sorted family, and how many rows share it."""
+    ordered, starts, shift = _index(fp, name)
+    return lookup(ordered, starts, shift, sample.astype(ordered.dtype))
 
 
 def _candidates(
     fp: Fingerprint, names: list[str], low: np.ndarray, count: np.ndarray, cap: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Sample row and fingerprint row of every candidate pair from each row's best seeds."""
-    ranked = np.where((count > 0) & (count <= cap), count, np.iinfo(np.int64).max)
-    seeds = np.argsort(ranked, axis=1, kind="stable")[:, :SEEDS]
+    """Sample row and fingerprint row of every candidate pair from each row's best seeds
+    (``low`` and ``count`` are families x rows), sorted by sample row, then fingerprint row."""
+    never = np.iinfo(np.int64).max
+    ranked = np.where((count > 0) & (count <= cap), count, never)
     rows_out: list[np.ndarray] = []
     cands_out: list[np.ndarray] = []
-    for seed in range(seeds.shape[1]):
-        column = seeds[:, seed]
-        usable = ranked[np.arange(column.size), column] != np.iinfo(np.int64).max
+    every = np.arange(ranked.shape[1])
+    for _ in range(SEEDS):  # the rarest key, then the rarest other key (ties: family order)
+        column = np.argmin(ranked, axis=0)
+        usable = ranked[column, every] != never
+        ranked[column, every] = never
         for j, name in enumerate(names):
             rows = np.flatnonzero(usable & (column == j))
             if rows.size == 0:
                 continue
-            sizes = count[rows, j]
-            starts = low[rows, j]
+            sizes = count[j, rows]
             total = int(sizes.sum())
             ends = np.cumsum(sizes)
             within = np.arange(total) - np.repeat(ends - sizes, sizes)
-            order, _ = _index(fp, name)
             rows_out.append(np.repeat(rows, sizes))
-            cands_out.append(order[np.repeat(starts, sizes) + within])
+            cands_out.append(_order(fp, name)[np.repeat(low[j, rows], sizes) + within])
     if not rows_out:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    pair = np.unique(
+    pair = np.sort(
         np.concatenate(rows_out).astype(np.int64) * fp.total_rows
         + np.concatenate(cands_out).astype(np.int64)
     )
+    pair = pair[np.concatenate(([True], pair[1:] != pair[:-1]))]
     return pair // fp.total_rows, pair % fp.total_rows
 
 
@@ -118,59 +143,64 @@ def link_rows(
     alpha: float = ALPHA,
 ) -> LinkResult:
     """Link each of ``rows`` sample rows (digests per family name, 0 = missing) to a
-    fingerprint row."""
+    fingerprint row. Rows are linked in chunks of ``CHUNK_ROWS``, so memory stays bounded."""
     families = [f for f in fp.families if f.name in sample and np.any(sample[f.name])]
     n = rows if rows is not None else len(next(iter(sample.values()))) if sample else 0
     total = max(fp.total_rows, 1)
     threshold = float(np.log2(total / alpha))
-    empty = np.full(n, -1, dtype=np.int64)
-    if not families or n == 0:
-        zeros = np.zeros(n)
-        return LinkResult(empty, zeros, zeros.astype(np.int64), threshold, 0.0, ())
-    names = [f.name for f in families]
-    digests = np.stack([sample[name] for name in names], axis=1).astype(np.uint32)
-    low = np.zeros(digests.shape, dtype=np.int64)
-    count = np.zeros(digests.shape, dtype=np.int64)
-    for j, name in enumerate(names):
-        low[:, j], count[:, j] = _counts(fp, name, digests[:, j])
-    with np.errstate(divide="ignore"):
-        weights = np.where(count > 0, np.log2(total / np.maximum(count, 1)), 0.0)
-    cap = max(64, total // 500)
-    pairs, cands = _candidates(fp, names, low, count, cap)
-    groups = _groups(families)
-    bits = np.zeros(pairs.size)
-    agree_groups = np.zeros(pairs.size, dtype=np.int64)
-    disagree_groups = np.zeros(pairs.size, dtype=np.int64)
-    for member in groups.values():
-        agree = np.zeros((pairs.size, len(member)))
-        clash = np.zeros(pairs.size, dtype=bool)
-        for k, j in enumerate(member):
-            theirs = fp.digests[names[j]][cands].astype(np.uint32)
-            ours = digests[pairs, j]
-            hit = (theirs == ours) & (ours != 0)
-            agree[:, k] = np.where(hit, weights[pairs, j], 0.0)
-            clash |= (theirs != ours) & (ours != 0) & (theirs != 0)
-        group_bits = _group_bits(families, member, agree)
-        bits += group_bits
-        agree_groups += group_bits > 0
-        disagree_groups += clash & (group_bits == 0)
+    links = np.full(n, -1, dtype=np.int64)
     best_bits = np.zeros(n)
     best_groups = np.zeros(n, dtype=np.int64)
-    links = empty.copy()
-    if pairs.size:
-        order = np.lexsort((-bits, pairs))
-        first = order[np.unique(pairs[order], return_index=True)[1]]
-        r = pairs[first]
+    if not families or n == 0:
+        return LinkResult(links, best_bits, best_groups, threshold, 0.0, ())
+    names = [f.name for f in families]
+    theirs = _theirs(fp, tuple(names))
+    groups = list(_groups(families).values())
+    group_max = [families[g[0]].combine == "max" or len(g) == 1 for g in groups]
+    take = _chance_rows(n)
+    chance_weights = np.zeros((take.size, len(names)))
+    cap = max(64, total // 500)
+    for start in range(0, n, CHUNK_ROWS):
+        stop = min(n, start + CHUNK_ROWS)
+        ours = np.empty((len(names), stop - start), dtype=np.uint32)
+        low = np.empty(ours.shape, dtype=np.int64)
+        count = np.empty(ours.shape, dtype=np.int64)
+        for j, name in enumerate(names):
+            ours[j] = sample[name][start:stop]
+            low[j], count[j] = _counts(fp, name, ours[j])
+        with np.errstate(divide="ignore"):
+            weights = np.where(count > 0, np.log2(total / np.maximum(count, 1)), 0.0)
+        inside = (take >= start) & (take < stop)
+        chance_weights[inside] = weights[:, take[inside] - start].T
+        pairs, cands = _candidates(fp, names, low, count, cap)
+        if pairs.size == 0:
+            continue
+        bits, agreed, clashed = score_pairs(ours, weights, theirs, groups, group_max, pairs, cands)
+        first = _best_pairs(pairs, bits)
+        r = pairs[first] + start
         best_bits[r] = bits[first]
-        best_groups[r] = agree_groups[first]
-        ok = (
-            (agree_groups[first] >= 2)
-            & (bits[first] >= threshold)
-            & (agree_groups[first] >= disagree_groups[first])
-        )
+        best_groups[r] = agreed[first]
+        ok = (agreed[first] >= 2) & (bits[first] >= threshold) & (agreed[first] >= clashed[first])
         links[r[ok]] = cands[first][ok]
-    chance = expected_chance(weights, names, families, total=total, threshold=threshold)
+    chance = expected_chance(chance_weights, names, families, total=total, threshold=threshold)
+    chance *= n / take.size
     return LinkResult(links, best_bits, best_groups, threshold, chance, tuple(names))
+
+
+def _best_pairs(pairs: np.ndarray, bits: np.ndarray) -> np.ndarray:
+    """Per sample row (``pairs`` sorted), the index of its first pair with the most bits."""
+    starts = np.flatnonzero(np.concatenate(([True], pairs[1:] != pairs[:-1])))
+    most = np.maximum.reduceat(bits, starts)
+    sizes = np.diff(np.append(starts, pairs.size))
+    index = np.where(bits == np.repeat(most, sizes), np.arange(pairs.size), pairs.size)
+    return np.minimum.reduceat(index, starts)
+
+
+def _chance_rows(n: int) -> np.ndarray:
+    """The rows the chance model looks at (all, or ``CHANCE_SAMPLE_ROWS`` spread evenly)."""
+    if n > CHANCE_SAMPLE_ROWS:
+        return np.linspace(0, n - 1, CHANCE_SAMPLE_ROWS).astype(np.int64)
+    return np.arange(n)
 
 
 def expected_chance(
@@ -186,9 +216,7 @@ def expected_chance(
     n = weights.shape[0]
     if n == 0:
         return 0.0
-    take = np.arange(n)
-    if n > CHANCE_SAMPLE_ROWS:
-        take = np.linspace(0, n - 1, CHANCE_SAMPLE_ROWS).astype(np.int64)
+    take = _chance_rows(n)
     w = weights[take]
     groups = _groups(families)
     bins = int(np.ceil(threshold / BIN_BITS))

@@ -18,7 +18,7 @@ import numpy as np
 import polars as pl
 
 from matcher import canonical
-from matcher.canonical import Canon
+from matcher.canonical import NULL_TEXT, Canon
 from matcher.dictionary import Dictionary
 from matcher.prf import derive_key, siphash_codes
 from matcher.schema import ColumnMapping
@@ -40,6 +40,8 @@ CORRELATED: Mapping[int, str] = {
     30140: "white-cells", 30690: "lipids", 30780: "lipids",
 }  # fmt: skip
 ICD10_CODING = 19
+SUFFIXES = ("", "!", "#")  # a member's values, cells needing the full parse, decimals shown
+DATE_SNIFF_ROWS = 1000
 
 
 @dataclass(frozen=True)
@@ -105,46 +107,161 @@ def columns_by_field(mappings: Sequence[ColumnMapping | None]) -> dict[int, list
 def canonical_fields(
     frame: pl.DataFrame, mappings: Sequence[ColumnMapping | None], dictionary: Dictionary
 ) -> dict[int, Canon]:
-    """Every mapped field of ``frame`` (an all-text table) in canonical form."""
+    """Every mapped field of ``frame`` (an all-text table) in canonical form.
+
+    All columns are parsed in one lazy ``select`` (polars spreads them over the cores), first
+    the cheap way: a straight cast for numbers, codes and dates in the format the first rows
+    use. A column with a cell that way cannot read (spaces, quotes, decimal commas, meanings,
+    mixed date formats) is parsed again in full (:mod:`matcher.canonical`), with the same result
+    the full parse would give for every cell.
+    """
+    plans: dict[int, tuple[str, list[tuple[int, str]]]] = {}
+    exprs: list[pl.Expr] = []
     fields: dict[int, Canon] = {}
     for field_id, positions in columns_by_field(mappings).items():
         kind = field_kind(field_id, dictionary)
         if kind is None:
             continue
-        series = [frame.to_series(p) for p in positions]
-        canon = _canonical(field_id, kind, series, mappings, positions, dictionary)
-        if canon is not None and canon.count:
+        if kind in ("set", "dates") and any(_is_list(mappings[p]) for p in positions):
+            series = [frame.to_series(p) for p in positions]
+            canon = _canonical_lists(field_id, kind, series, mappings, positions, dictionary)
+            if canon.count:
+                fields[field_id] = canon
+            continue
+        plans[field_id] = (kind, [])
+        for position in positions:
+            out = f"{field_id}:{position}"
+            plans[field_id][1].append((position, out))
+            parsed = _fast_exprs(frame, field_id, kind, position, dictionary)
+            exprs.extend(
+                e.alias(f"{out}{suffix}") for e, suffix in zip(parsed, SUFFIXES, strict=False)
+            )
+    table = frame.lazy().select(exprs).collect() if exprs else pl.DataFrame()
+    slow = [
+        (field_id, kind, position, out)
+        for field_id, (kind, members) in plans.items()
+        for position, out in members
+        if table[out + "!"].any()
+    ]
+    full = [
+        expr
+        for field_id, kind, position, out in slow
+        if kind not in ("date", "dates")
+        for expr in _full_exprs(frame, field_id, kind, position, dictionary, out=out)
+    ]
+    if full:
+        table = table.with_columns(frame.lazy().select(full).collect())
+    for field_id, (kind, members) in plans.items():
+        canons = [_member_canon(frame, table, kind, position, out) for position, out in members]
+        if kind == "dates":
+            canon = canonical.earliest(canons)
+        elif kind == "set":
+            canon = canonical.set_codes(canons)
+        else:
+            canon = canons[0]
+        if canon.count:
             fields[field_id] = canon
     return fields
 
 
-def _canonical(
+def _is_list(mapping: ColumnMapping | None) -> bool:
+    return mapping is not None and mapping.array is None
+
+
+def _fast_exprs(
+    frame: pl.DataFrame, field_id: int, kind: str, position: int, dictionary: Dictionary
+) -> list[pl.Expr]:
+    """The cheap parse of a column: its values, whether each cell needs the full parse, and
+    (numbers) the decimals each shows."""
+    column = pl.col(frame.columns[position])
+    info = dictionary.fields[field_id]
+    if kind == "number":
+        cast = column.cast(pl.Float64, strict=False)
+        valid = cast.is_finite()
+        # a number polars reads is ASCII [sign] digits [. digits] [exponent]: without an
+        # exponent, its decimals are the characters after the point
+        decimals = column.str.len_bytes() - 1 - column.str.find(".", literal=True)
+        shown = pl.when(valid).then(decimals.fill_null(0)).cast(pl.UInt8)
+        exponent = valid & column.str.contains("[eE]")
+        return [pl.when(valid).then(cast), _odd(column, cast) | exponent, shown]
+    if kind in ("date", "dates"):
+        fmt = canonical.date_format(frame.to_series(position).head(DATE_SNIFF_ROWS))
+        days = column.str.to_date(fmt, strict=False).cast(pl.Int64)
+        return [days, _odd(column, days)]
+    if kind == "set" and info.coding == ICD10_CODING:
+        # the spellings of "missing" are never ICD-10 codes: stripping is all the cleaning
+        text = column.str.strip_chars().str.strip_chars("\"'")
+        return [canonical.icd10_expr(text, clean=False), pl.lit(False)]
+    coding = dictionary.field_coding(field_id) or {}
+    table = canonical.meaning_table(coding, info.coding)
+    keys = list(coding)
+    if not keys or any(table.get(k.lower(), k) != k for k in keys) or set(keys) & set(NULL_TEXT):
+        return [canonical.code_expr(column, coding, info.coding), pl.lit(False)]
+    known = pl.when(column.is_in(keys)).then(column.cast(pl.Int64, strict=False))
+    return [known, _odd(column, known)]
+
+
+def _odd(column: pl.Expr, parsed: pl.Expr) -> pl.Expr:
+    """Cells the cheap parse missed that are not a spelling of "missing" (full parse needed)."""
+    return column.is_not_null() & parsed.is_null() & ~column.is_in(NULL_TEXT)
+
+
+def _full_exprs(
+    frame: pl.DataFrame,
+    field_id: int,
+    kind: str,
+    position: int,
+    dictionary: Dictionary,
+    *,
+    out: str,
+) -> list[pl.Expr]:
+    """The full parse of a number or code column (replacing the cheap one's outputs)."""
+    column = pl.col(frame.columns[position])
+    if kind == "number":
+        text = canonical.number_text_expr(column)
+        value, _ = canonical.number_exprs(text)
+        decimals = text.str.extract(r"\.(\d+)$").str.len_chars().fill_null(0)
+        shown = pl.when(value.is_not_null()).then(decimals).cast(pl.UInt8)
+        return [value.alias(out), shown.alias(out + "#")]
+    info = dictionary.fields[field_id]
+    coding = dictionary.field_coding(field_id) or {}
+    return [canonical.code_expr(column, coding, info.coding).alias(out)]
+
+
+def _member_canon(
+    frame: pl.DataFrame, table: pl.DataFrame, kind: str, position: int, out: str
+) -> Canon:
+    column = table[out]
+    if kind in ("date", "dates") and table[out + "!"].any():
+        # some dates do not parse in the format the first rows use: try every format
+        return canonical.parse_dates(frame.to_series(position))
+    if kind == "number":
+        shown = table[out + "#"].max()
+        decimals = min(int(shown or 0), canonical.MAX_DECIMALS)  # type: ignore[arg-type]
+        values = canonical.fixed_point(column.fill_null(np.nan).to_numpy(), decimals)
+        return Canon(values, column.is_not_null().to_numpy(), decimals)
+    return canonical.canon_of(column)
+
+
+def _canonical_lists(
     field_id: int,
     kind: str,
     series: list[pl.Series],
     mappings: Sequence[ColumnMapping | None],
     positions: list[int],
     dictionary: Dictionary,
-) -> Canon | None:
+) -> Canon:
+    """A set or dated array whose columns hold whole lists (RAP ``p41270``)."""
     info = dictionary.fields[field_id]
     coding = dictionary.field_coding(field_id) or {}
-    if kind in ("set", "dates"):
-        members: list[pl.Series] = []
-        for s, position in zip(series, positions, strict=True):
-            mapping = mappings[position]
-            is_list = mapping is not None and mapping.array is None
-            members.extend(canonical.list_cells(s) if is_list else [s])
-        if kind == "dates":
-            return canonical.earliest([canonical.parse_dates(m) for m in members])
-        if info.coding == ICD10_CODING:
-            return canonical.set_codes([canonical.icd10_codes(m) for m in members])
-        return canonical.set_codes([canonical.parse_codes(m, coding, info.coding) for m in members])
-    first = series[0]
-    if kind == "number":
-        return canonical.parse_number_canon(first)
-    if kind == "date":
-        return canonical.parse_dates(first)
-    return canonical.parse_codes(first, coding, info.coding)
+    members: list[pl.Series] = []
+    for s, position in zip(series, positions, strict=True):
+        members.extend(canonical.list_cells(s) if _is_list(mappings[position]) else [s])
+    if kind == "dates":
+        return canonical.earliest([canonical.parse_dates(m) for m in members])
+    if info.coding == ICD10_CODING:
+        return canonical.set_codes([canonical.icd10_codes(m) for m in members])
+    return canonical.set_codes([canonical.parse_codes(m, coding, info.coding) for m in members])
 
 
 def field_specs(fields: Mapping[int, Canon], dictionary: Dictionary) -> dict[int, FieldSpec]:
@@ -156,7 +273,7 @@ def field_specs(fields: Mapping[int, Canon], dictionary: Dictionary) -> dict[int
             continue
         selective = False
         if kind == "number" and field_id not in QI_FIELDS:
-            distinct = np.unique(canon.values[canon.valid]).size
+            distinct = _run_lengths(np.sort(canon.values[canon.valid])).size
             selective = distinct >= MIN_DISTINCT_SELECTIVE
         specs[field_id] = FieldSpec(field_id, kind, canon.decimals, selective)
     return specs
@@ -231,8 +348,16 @@ def coverage(digests: np.ndarray) -> float:
     present = digests[digests != 0]
     if present.size == 0:
         return 0.0
-    _, counts = np.unique(present, return_counts=True)
+    counts = _run_lengths(np.sort(present))
     return float(1.0 - np.count_nonzero(counts == 1) / present.size)
+
+
+def _run_lengths(ordered: np.ndarray) -> np.ndarray:
+    """How many times each distinct value occurs in a sorted array (sorting beats hashing)."""
+    if ordered.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    edges = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1], [True])))
+    return np.diff(edges)
 
 
 def id_digests(master: bytes, ids: np.ndarray, valid: np.ndarray) -> np.ndarray:

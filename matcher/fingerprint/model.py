@@ -26,6 +26,7 @@ from matcher.linkkeys import Family, FieldSpec
 FORMAT = "cohortwatch-fingerprint"
 VERSION = 1
 MAX_META_BYTES = 16 * 1024 * 1024
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 class FingerprintError(MatchError):
@@ -88,12 +89,17 @@ def fingerprint_bytes(fp: Fingerprint) -> bytes:
     """The fingerprint file's bytes."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
-        archive.writestr("meta.json", json.dumps(_meta(fp), ensure_ascii=False, indent=1))
+
+        def put(name: str, data: bytes | str) -> None:
+            # a fixed timestamp: the same fingerprint always gives the same bytes
+            archive.writestr(zipfile.ZipInfo(name, date_time=ZIP_TIME), data)
+
+        put("meta.json", json.dumps(_meta(fp), ensure_ascii=False, indent=1))
         for family in fp.families:
-            archive.writestr(f"digests/{family.name}.npy", _npy(fp.digests[family.name]))
+            put(f"digests/{family.name}.npy", _npy(fp.digests[family.name]))
         for index, release in enumerate(fp.releases):
-            archive.writestr(f"releases/{index}.npy", _npy(fp.release_ids[release]))
-        archive.writestr("canaries.npy", _npy(fp.canary_release))
+            put(f"releases/{index}.npy", _npy(fp.release_ids[release]))
+        put("canaries.npy", _npy(fp.canary_release))
     return buffer.getvalue()
 
 

@@ -146,12 +146,23 @@ def text_tables(text: str, *, min_rows: int = 2) -> list[pl.DataFrame]:
     return tables
 
 
+def _first_lines(text: str, count: int) -> list[str]:
+    """``text.splitlines()[:count]`` without splitting all of a large text."""
+    size = 1 << 16
+    while size < len(text):
+        lines = text[:size].splitlines()[:-1]  # the last line may be cut short
+        if len(lines) >= count:
+            return lines[:count]
+        size *= 4
+    return text.splitlines()[:count]
+
+
 def text_table_frames(text: str, raw: bytes | None = None) -> list[pl.DataFrame]:
     """A text file's tables: one delimited table if the lines sniff as one, else pasted ones.
 
     ``raw`` is the file's bytes when they are plain UTF-8 (read without a copy).
     """
-    lines = [line for line in text.splitlines()[:50] if line.strip()]
+    lines = [line for line in _first_lines(text, 50) if line.strip()]
     if not lines:
         return []
     if sum("|" in line for line in lines) >= len(lines) - 1 and lines[0].strip().startswith("|"):

@@ -6,8 +6,9 @@ import numpy as np
 import polars as pl
 import pytest
 
-from matcher import canonical
+from matcher import canonical, linkkeys
 from matcher.dictionary import load_dictionary
+from matcher.schema import map_columns
 
 
 @pytest.mark.parametrize(
@@ -48,3 +49,42 @@ def test_icd10_spellings_and_sets_ignore_order() -> None:
 def test_list_cells_split_json_and_pipes() -> None:
     columns = canonical.list_cells(pl.Series("x", ['["I10","E119"]', None, "K573|I10"]))
     assert [c.to_list() for c in columns] == [["I10", None, "K573"], ["E119", None, "I10"]]
+
+
+FAST_AND_FULL = {
+    "30020-0.0": ["13.5", "12.25", "", "14.125", "nan", "9."],  # clean: the cheap parse
+    "30080-0.0": ["2.5e2", " 312.5", "1,5", "NA", "1 234", "'7.25'"],  # needs the full parse
+    "31-0.0": ["0", "1", "", "na", "1", "0"],
+    "54-0.0": ["11001", "牛津", "Oxford", "11002.0", "", "x"],
+    "53-0.0": ["2008-03-14", "2009-01-02", "", "2007-12-31", "2010-06-30", "2008-03-14"],
+    "41280-0.0": ["2008-03-14", "14/03/2008", "", "2008年3月14日", "x", "2010-06-30"],
+    "41270-0.0": ["E119", "I10 Essential", "", "'K57.3'", "na", "E11.9"],
+}
+
+
+def test_one_select_parse_equals_the_per_column_parsers() -> None:
+    dictionary = load_dictionary()
+    frame = pl.DataFrame(FAST_AND_FULL)
+    fields = linkkeys.canonical_fields(frame, map_columns(frame.columns, dictionary), dictionary)
+    expected = {
+        30020: canonical.parse_number_canon(frame["30020-0.0"]),
+        30080: canonical.parse_number_canon(frame["30080-0.0"]),
+        31: canonical.parse_codes(frame["31-0.0"], dictionary.field_coding(31) or {}, 9),
+        54: canonical.parse_codes(frame["54-0.0"], dictionary.field_coding(54) or {}, 10),
+        53: canonical.parse_dates(frame["53-0.0"]),
+        41280: canonical.earliest([canonical.parse_dates(frame["41280-0.0"])]),
+        41270: canonical.set_codes([canonical.icd10_codes(frame["41270-0.0"])]),
+    }
+    assert set(fields) == set(expected)
+    for field_id, canon in expected.items():
+        got = fields[field_id]
+        assert got.decimals == canon.decimals, field_id
+        assert np.array_equal(got.valid, canon.valid), field_id
+        assert np.array_equal(got.values[got.valid], canon.values[canon.valid]), field_id
+
+
+def test_parse_numbers_of_an_empty_column() -> None:
+    from matcher.canonical import parse_numbers
+
+    values, valid, decimals = parse_numbers(pl.Series("x", [], dtype=pl.String))
+    assert len(values) == 0 and len(valid) == 0 and decimals == 0
