@@ -1,4 +1,4 @@
-"""Size claims ("488k participants", "50万") and schema terms (field IDs such as ``31-0.0``).
+"""Size claims ("488k participants", "50万"), prices ("300u") and field IDs such as ``31-0.0``.
 
 Both patterns open with a character class (a digit, or one of ``\\d _ e f p``), so the regex
 engine skips straight to candidate characters instead of trying every branch at every position;
@@ -18,6 +18,15 @@ _NUMBER = re.compile(
     r"(\d(?:\d{0,2}(?:[,' ]\d{3})+|\d{0,6}(?:\.\d{1,3})?))"  # 488,000 | 488 000 | 0.5 | 488
     r" ?(k|千|万|w|m|mio|million|thousand)?(?![a-z\d])"
 )
+_DIGITS = frozenset("0123456789")
+# A price: a currency sign before the amount, or a currency word or "u" (USDT) after it.
+_UNITS = "usdt|usd|rmb|gbp|eur|dollars?|bucks|元|块|刀|美元|美金"
+_PRICE = re.compile(
+    r"[$¥£€0-9](?:(?<=[$¥£€]) ?\d[\d,.]{0,8}k?"
+    rf"|(?<![\d.,a-z][0-9])(?<=[0-9])[\d,.]{{0,8}}(?:k ?| ?)(?:{_UNITS})"
+    r"|(?<![\d.,a-z][0-9])(?<=[0-9])[\d,.]{0,8}k?u)(?![a-z0-9])"
+)
+_CENTRE_CODE = re.compile(r"(?<![\d.,])110(?:0[1-9]|1\d|2[0-3])(?![\d.,])")
 _MULTIPLIER = {None: 1, "k": 1_000, "千": 1_000, "thousand": 1_000, "万": 10_000, "w": 10_000,
                "m": 1_000_000, "mio": 1_000_000, "million": 1_000_000}  # fmt: skip
 # Field-ID styles, one named branch each: 31-0.0 / f.31.0.0 (styled), p31 / p53_i0 (rap),
@@ -45,12 +54,29 @@ def size_hits(text: str, *, size_min: int, size_max: int) -> Iterator[Hit]:
         if count >= MAX_HITS:
             return
         at = match.start()
-        if at and text[at - 1] in "0123456789.,":
-            continue  # the tail of a longer number
+        if at and (
+            text[at - 1] in _DIGITS or (text[at - 1] in ".," and text[at - 2 : at - 1] in _DIGITS)
+        ):
+            continue  # the tail of a longer number ("50万" after "数据," is not)
         digits = match.group(1).replace(",", "").replace("'", "").replace(" ", "")
         value = float(digits) * _MULTIPLIER[match.group(2)]
         if size_min <= value <= size_max:
             yield Hit("size", "size", match.group().strip(), text, at, match.end())
+
+
+def price_hits(text: str) -> Iterator[Hit]:
+    """Price amounts ("$1.8k", "300u", "888 usdt", "2000元"): sale intent, as an ``offer`` cue."""
+    for count, match in enumerate(_PRICE.finditer(text)):
+        if count >= 8:
+            return
+        yield Hit("cue", "offer", match.group(), text, *match.span())
+
+
+def centre_code_hits(text: str) -> Iterator[Hit]:
+    """At most one hit for UK Biobank assessment-centre codes (11001-11023) in the text."""
+    match = _CENTRE_CODE.search(text)
+    if match:
+        yield Hit("descriptor", "descriptor", "assessment centre code", text, *match.span())
 
 
 def schema_hits(text: str, known: frozenset[int]) -> Iterator[Hit]:

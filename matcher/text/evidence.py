@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from matcher.text.claims import schema_hits, size_hits
+from matcher.text.claims import centre_code_hits, price_hits, schema_hits, size_hits
 from matcher.text.hits import SNIPPET_CONTEXT, SNIPPET_MAX, Hit, snippet
 from matcher.text.normalise import fold_alias, fold_normalised
 from matcher.text.profile import CUE_GROUPS, NEGATIVE_GROUPS, CohortProfile
@@ -30,7 +30,9 @@ __all__ = [
     "CompiledProfile",
     "Hit",
     "compile_profile",
+    "drop_other_meanings",
     "find_aliases",
+    "find_descriptors",
     "find_evidence",
     "find_fuzzy_alias",
     "snippet",
@@ -60,6 +62,8 @@ class CompiledProfile:
     fuzzy_folds: tuple[tuple[str, str], ...]
     terms: TermIndex
     field_ids: frozenset[int]
+    descriptor_re: re.Pattern[str]  # a quick pre-check: any descriptor phrase, as a substring
+    descriptors: TermIndex  # apart from ``terms``: only listings that name nothing need them
     alias_memo: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -83,6 +87,15 @@ def _alias_regex(folds: list[str]) -> re.Pattern[str]:
         tails = "|".join(_alias_pattern(f)[len(re.escape(first)) :] for f in group)
         branches.append(f"{re.escape(first)}(?:{tails})")
     return re.compile("|".join(branches))
+
+
+def _literal_regex(terms: tuple[str, ...]) -> re.Pattern[str]:
+    """An alternation of literal ``terms`` grouped by first character (``(?!)`` when empty)."""
+    by_first: dict[str, list[str]] = {}
+    for term in sorted(terms, key=len, reverse=True):
+        by_first.setdefault(term[0], []).append(re.escape(term[1:]))
+    branches = [f"{re.escape(first)}(?:{'|'.join(tails)})" for first, tails in by_first.items()]
+    return re.compile("|".join(branches) or "(?!)")
 
 
 @lru_cache(maxsize=16)
@@ -112,6 +125,8 @@ def compile_profile(profile: CohortProfile) -> CompiledProfile:
         fuzzy_folds=fuzzy,
         terms=index_terms(_frozen(term_groups)),
         field_ids=profile.field_ids,
+        descriptor_re=_literal_regex(profile.descriptors),
+        descriptors=index_terms({t: (("descriptor", "descriptor"),) for t in profile.descriptors}),
     )
 
 
@@ -168,4 +183,49 @@ def find_evidence(text: str, compiled: CompiledProfile) -> list[Hit]:
     hits = list(term_hits(text, compiled.terms))
     hits.extend(size_hits(text, size_min=profile.size_min, size_max=profile.size_max))
     hits.extend(schema_hits(text, compiled.field_ids))
+    hits.extend(price_hits(text))
     return hits
+
+
+def drop_other_meanings(text: str, aliases: list[Hit], profile: CohortProfile) -> list[Hit]:
+    """``aliases`` without the ambiguous ones ("ukb") when the text shows they mean something
+    else ("Universitätsklinikum Bonn", "uk b2b")."""
+    ambiguous = profile.ambiguous_aliases
+    if not any(hit.term in ambiguous for hit in aliases):
+        return aliases
+    if not any(meaning in text for meaning in profile.other_meanings):
+        return aliases
+    return [hit for hit in aliases if hit.term not in ambiguous]
+
+
+def _header_hit(evidence: list[Hit]) -> Hit | None:
+    """One descriptor for a header in the cohort's own style: an eid column beside field IDs."""
+    eid = next((h for h in evidence if h.group == "participant id column"), None)
+    styled = any(h.group == "field id" and not h.term.isdigit() for h in evidence)
+    if eid is None or not styled:
+        return None
+    return Hit("descriptor", "descriptor", "eid + field ids", eid.text, eid.start, eid.end)
+
+
+def find_descriptors(text: str, compiled: CompiledProfile) -> tuple[list[Hit], list[Hit] | None]:
+    """Descriptor hits when they identify the cohort without its name, and the evidence found.
+
+    Descriptors are the profile's phrases (22 assessment centres, recruited 2006-2010), one for a
+    header in the cohort's style (eid beside 31-0.0) and one for assessment-centre codes. A cheap
+    substring count decides first whether a full evidence pass is worth it.
+    """
+    profile = compiled.profile
+    extra = ("eid" in text) + ("110" in text)  # a header and centre codes count one each
+    if len(set(compiled.descriptor_re.findall(text))) + extra < profile.descriptor_min:
+        return [], None
+    described = list(term_hits(text, compiled.descriptors))  # word-bounded, nested ones once
+    if len({h.term for h in described}) + extra < profile.descriptor_min:
+        return [], None
+    evidence = find_evidence(text, compiled)
+    header = _header_hit(evidence)
+    if header is not None:
+        described.append(header)
+    described.extend(centre_code_hits(text))
+    if len({h.term for h in described}) < profile.descriptor_min:
+        return [], evidence
+    return described, evidence

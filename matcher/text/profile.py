@@ -21,7 +21,7 @@ import yaml
 from matcher.errors import MatchError
 from matcher.text.normalise import normalise
 
-CUE_GROUPS = ("data", "offer", "transaction", "contact")
+CUE_GROUPS = ("data", "offer", "transaction", "contact", "release")
 NEGATIVE_GROUPS = (
     "goods",
     "literature",
@@ -32,6 +32,9 @@ NEGATIVE_GROUPS = (
     "news",
     "other_cohorts",
     "code",
+    "buying",
+    "comparison",
+    "no_data",
 )
 MAX_PROFILE_BYTES = 1_000_000
 SHIPPED_PROFILE = "ukbiobank.yaml"
@@ -60,6 +63,7 @@ class Weights:
     schema: tuple[float, float]
     negatives: Mapping[str, tuple[float, float]]  # negative group -> (one term, two or more)
     negative_floor: float
+    release_cancels: frozenset[str] = frozenset()  # negative groups a "release" cue overrides
 
 
 @dataclass(frozen=True, eq=False)
@@ -82,6 +86,10 @@ class CohortProfile:
     fields: tuple[FieldTerms, ...]
     weights: Weights
     leak_offer_threshold: float
+    descriptors: tuple[str, ...] = ()  # phrases that identify the cohort without its name
+    descriptor_min: int = 2  # distinct descriptors that count as naming the cohort
+    ambiguous_aliases: frozenset[str] = frozenset()  # aliases that also name something else
+    other_meanings: tuple[str, ...] = ()  # phrases showing an ambiguous alias means that
 
     @property
     def field_ids(self) -> frozenset[int]:
@@ -120,6 +128,11 @@ def _pair(value: Any, where: str) -> tuple[float, float]:
     return one, one
 
 
+def _group_weight(data: Mapping[str, Any], group: str) -> Any:
+    """A cue group's weight; ``release`` (added in profile version 2) may be left out."""
+    return data.get(group, 0.0) if group == "release" else _section(data, group)
+
+
 def _weights(data: Any) -> Weights:
     if not isinstance(data, Mapping):
         raise ProfileError("profile section 'weights' must be a mapping")
@@ -129,14 +142,25 @@ def _weights(data: Any) -> Weights:
     return Weights(
         bias=_number(_section(data, "bias"), "weights.bias"),
         alias=_number(_section(data, "alias"), "weights.alias"),
-        groups=MappingProxyType({g: _pair(_section(data, g), f"weights.{g}") for g in CUE_GROUPS}),
+        groups=MappingProxyType(
+            {g: _pair(_group_weight(data, g), f"weights.{g}") for g in CUE_GROUPS}
+        ),
         size=_number(_section(data, "size"), "weights.size"),
         schema=_pair(_section(data, "schema"), "weights.schema"),
         negatives=MappingProxyType(
             {g: _pair(negatives.get(g, 0.0), f"weights.negatives.{g}") for g in NEGATIVE_GROUPS}
         ),
         negative_floor=_number(data.get("negative_floor", -5.0), "weights.negative_floor"),
+        release_cancels=frozenset(_release_cancels(data.get("release_cancels"))),
     )
+
+
+def _release_cancels(value: Any) -> tuple[str, ...]:
+    groups = _terms(value, "weights.release_cancels")
+    unknown = set(groups) - set(NEGATIVE_GROUPS)
+    if unknown:
+        raise ProfileError(f"weights.release_cancels names unknown groups {sorted(unknown)}")
+    return groups
 
 
 def _fields(data: Any) -> tuple[FieldTerms, ...]:
@@ -179,6 +203,10 @@ def _build(data: Mapping[str, Any]) -> CohortProfile:
     if not aliases:
         raise ProfileError("profile section 'aliases' lists no alias")
     fuzzy = data.get("fuzzy") or {}
+    descriptors = data.get("descriptors") or {}
+    ambiguous = data.get("ambiguous") or {}
+    if not isinstance(descriptors, Mapping) or not isinstance(ambiguous, Mapping):
+        raise ProfileError("profile sections 'descriptors' and 'ambiguous' must be mappings")
     size = _section(data, "size")
     cues = _section(data, "cues")
     negatives = _section(data, "negatives")
@@ -213,6 +241,10 @@ def _build(data: Mapping[str, Any]) -> CohortProfile:
         fields=_fields(data.get("fields") or []),
         weights=_weights(_section(data, "weights")),
         leak_offer_threshold=threshold,
+        descriptors=_terms(descriptors.get("terms"), "descriptors.terms"),
+        descriptor_min=int(_number(descriptors.get("min_distinct", 2), "descriptors.min_distinct")),
+        ambiguous_aliases=frozenset(_terms(ambiguous.get("aliases"), "ambiguous.aliases")),
+        other_meanings=_terms(ambiguous.get("other_meanings"), "ambiguous.other_meanings"),
     )
 
 

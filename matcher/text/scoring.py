@@ -17,12 +17,19 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from operator import attrgetter
 
-from matcher.text.evidence import Hit, compile_profile, find_aliases, find_evidence
+from matcher.text.evidence import (
+    Hit,
+    compile_profile,
+    drop_other_meanings,
+    find_aliases,
+    find_descriptors,
+    find_evidence,
+)
 from matcher.text.evidence import find_fuzzy_alias as _find_fuzzy_alias
 from matcher.text.normalise import normalise
 from matcher.text.profile import CUE_GROUPS, CohortProfile
 
-SCORER_VERSION = "text-1.0"
+SCORER_VERSION = "text-1.1"
 MAX_TITLE_CHARS = 2_000
 MAX_TEXT_CHARS = 50_000
 MAX_TERMS_QUOTED = 4
@@ -31,10 +38,13 @@ _GROUP_LABELS = {
     "offer": "sale intent",
     "transaction": "payment or delivery",
     "contact": "contact cue",
+    "release": "says it holds real participant-level data",
 }
 _CJK = re.compile(r"[\u3400-\u9fff]+")
 _LATIN_WORD = re.compile(r"[a-z]{2,}")
 _TERM = attrgetter("term")
+_NEGATION_WINDOW = 12
+_NEGATIONS = ("no ", "not ", "non-", "never ", "without ", "非", "不", "无", "没有")
 
 
 class TextVerdict(StrEnum):
@@ -87,8 +97,17 @@ def _distinct(hits: list[Hit]) -> int:
     return len(set(map(_TERM, hits)))
 
 
-def _name_reason(first: Hit, weight: float) -> str:
-    if first.group == "fuzzy":
+def _negated(hit: Hit) -> bool:
+    """Whether a negation ("no", "not", "非", "不") comes just before the hit."""
+    before = hit.text[max(0, hit.start - _NEGATION_WINDOW) : hit.start]
+    return any(word in before for word in _NEGATIONS)
+
+
+def _name_reason(first: Hit, weight: float, described: list[Hit]) -> str:
+    if described:
+        terms = ", ".join(map(repr, dict.fromkeys(map(_TERM, described))))
+        name = f"identifies the cohort without naming it ({terms})"
+    elif first.group == "fuzzy":
         name = f"close spelling of {first.term!r} ({first.strength:.0%} similar)"
     else:
         name = f"names the cohort ({first.term!r})"
@@ -99,20 +118,28 @@ def score_normalised(body: str, profile: CohortProfile) -> TextScore:
     """Score already-normalised text (title and body joined)."""
     language = detect_language(body)
     compiled = compile_profile(profile)
-    aliases = find_aliases(body, compiled)
+    aliases = drop_other_meanings(body, find_aliases(body, compiled), profile)
+    described: list[Hit] = []
+    evidence: list[Hit] | None = None
     if not aliases:
         fuzzy = _find_fuzzy_alias(body, compiled)
-        if fuzzy is None:
-            none = (f"no name of {profile.name} found",)
-            return TextScore(0.0, TextVerdict.UNRELATED, none, language)
-        aliases = [fuzzy]
+        if fuzzy is not None:
+            aliases = [fuzzy]
+        else:
+            described, evidence = find_descriptors(body, compiled)
+            if not described:
+                none = (f"no name of {profile.name} found",)
+                return TextScore(0.0, TextVerdict.UNRELATED, none, language)
+            aliases = described
     weights = profile.weights
     strength = max(h.strength for h in aliases)
     logit = weights.bias + weights.alias * strength
-    reasons = [_name_reason(aliases[0], weights.alias * strength)]
+    reasons = [_name_reason(aliases[0], weights.alias * strength, described)]
 
     by_group: dict[tuple[str, str], list[Hit]] = defaultdict(list)
-    for hit in find_evidence(body, compiled):
+    for hit in find_evidence(body, compiled) if evidence is None else evidence:
+        if hit.group == "release" and _negated(hit):
+            continue  # "no real participants", "非真实参与者"
         by_group[hit[:2]].append(hit)  # (kind, group)
     for group in CUE_GROUPS:
         hits = by_group.get(("cue", group))
@@ -129,14 +156,20 @@ def score_normalised(body: str, profile: CohortProfile) -> TextScore:
         w = _pick(weights.schema, _distinct(schema), many=3)
         logit += w
         reasons.append(f"schema terms ({w:+.1f}): {_quote(schema)}")
+    # Real participant-level data, said twice over, is not excused by the page being code, a paper
+    # or a tutorial; said once ("真实数据" in a course's blurb), it only adds its weight.
+    release = by_group.get(("cue", "release"), [])
+    cancelled = weights.release_cancels if _distinct(release) >= 2 else frozenset()
     negative_total = 0.0
     for (kind, group), hits in by_group.items():
         if kind != "negative":
             continue
         w = _pick(weights.negatives.get(group, (0.0, 0.0)), _distinct(hits))
-        if w:
+        label = group.replace("_", " ")
+        if w and group in cancelled:
+            reasons.append(f"negative context overridden by real data: {label}: {_quote(hits)}")
+        elif w:
             negative_total += w
-            label = group.replace("_", " ")
             reasons.append(f"negative context: {label} ({w:+.1f}): {_quote(hits)}")
     return _verdict(logit + max(negative_total, weights.negative_floor), reasons, language, profile)
 

@@ -18,6 +18,9 @@ from matcher.text.hits import Hit
 MAX_HITS = 400
 WORD = re.compile(r"[a-z0-9]+")
 CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
+# A Latin word ends where a Latin letter or digit stops: "qq群" and "ukb蛋白" hold the words
+# "qq" and "ukb", since Chinese text runs Latin words into the characters around them.
+LATIN_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 Groups = tuple[tuple[str, str], ...]  # (kind, group) pairs a term counts for
 # -length, start, term, end, groups: sorts longest first, then in text order
@@ -70,8 +73,8 @@ def _word_at(text: str, word: str) -> int:
     at = text.find(word)
     while at >= 0:
         end = at + len(word)
-        if (at == 0 or not text[at - 1].isalnum()) and (
-            end == len(text) or not text[end].isalnum()
+        if (at == 0 or text[at - 1] not in LATIN_ALNUM) and (
+            end == len(text) or text[end] not in LATIN_ALNUM
         ):
             return at
         at = text.find(word, at + 1)
@@ -85,7 +88,7 @@ def _spans(text: str, index: TermIndex) -> list[Span]:
     for word in words & index.word_keys:
         term, groups = index.words[word]
         at, size = text.find(word), len(word)
-        if (at and text[at - 1].isalnum()) or text[at + size : at + size + 1].isalnum():
+        if (at and text[at - 1] in LATIN_ALNUM) or text[at + size : at + size + 1] in LATIN_ALNUM:
             at = _word_at(text, word)  # the first occurrence is inside a longer word
         if at >= 0:
             found.append((-size, at, term, at + size, groups))

@@ -67,3 +67,14 @@ def test_demo_listings_are_not_in_the_test_split() -> None:
 def test_bad_corpus_lines_are_named(line: str, message: str) -> None:
     with pytest.raises(CorpusError, match=message):
         parse_corpus(line)
+
+
+def test_seen_blind_split_stays_above_its_floor() -> None:
+    """The first blind set informed the rules of text-1.1 (README): a regression floor, not a claim.
+
+    Measured 1.000 / 1.000 for leak offers after the change; the floor leaves a margin.
+    """
+    report = evaluate(parse_corpus(load("blind"), source="blind.jsonl"), default_profile())
+    leak = report.metric("leak-offer")
+    assert leak.support == 64
+    assert leak.recall >= 0.95 and leak.precision >= 0.95, report

@@ -1,0 +1,120 @@
+"""The label rules of tests/data/listings/README.md, one table of made-up listings per rule.
+
+Written for this test (none is copied from a corpus split): unnamed offers that describe the
+cohort beyond doubt, real participant rows on code hosts, buy requests, other meanings of "UKB",
+comparisons with another cohort's data, news about the leak, and the evidence classes behind them.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from matcher.listing_text import UK_BIOBANK_PROFILE, TextVerdict, score_listing_text
+from matcher.text.claims import centre_code_hits, price_hits
+from matcher.text.profile import ProfileError, parse_profile
+from tests.unit.matcher.test_text_profile import SHIPPED
+
+LEAK, RELATED, UNRELATED = TextVerdict.LEAK_OFFER, TextVerdict.RELATED, TextVerdict.UNRELATED
+RULES = [
+    # unnamed, but described beyond doubt: counts as naming the cohort
+    ("descriptor en", "British volunteer cohort, 500k aged 40-69, 22 assessment centres. DM", LEAK),
+    ("descriptor zh", "英国五十万人队列 全表型 22个评估中心 私聊", LEAK),
+    ("descriptor header", "full table eid, 31-0.0, 54-0.0 (11010 leeds), 502k rows, 400u", LEAK),
+    ("one descriptor", "survey panel recruited 2006-2010, adults aged 30-79, for sale", UNRELATED),
+    ("zip codes", "homeowner leads for zip 11001 and 11003, csv download, $50", UNRELATED),
+    # code hosts and dataset hubs: real participant rows are a leak, simulated ones are not
+    ("repo real rows", "github.com/lab/ukb-stroke: data/cohort.csv has 12,000 real "
+     "participants from our application (not simulated). Code for our paper.", LEAK),
+    ("repo zh", "gitee.com/x/ukb-dm 论文复现代码 data目录含3万名参与者数据，已去标识化，带eid", LEAK),
+    ("hub rows", "huggingface.co/datasets/x/ukb-sleep: one row per participant, eid included",
+     LEAK),
+    ("repo synthetic", "github.com/lab/ukb-tutorial: tutorial with simulated data, "
+     "no real participants, same columns as UK Biobank", RELATED),
+    ("repo zh synthetic", "UKB教程 合成数据，非真实参与者，仅供练习代码", RELATED),
+    ("course real data", "UK Biobank R course: practise Cox models on real data, webinar 3 pm, £49",
+     RELATED),
+    ("course zh real data", "基于UKB真实数据的孟德尔随机化实战课程 录播 答疑 ¥299", RELATED),
+    ("parser", "ukbparse: pip install ukbparse. Turns UK Biobank exports into a table, one row per "
+     "participant. No data included.", RELATED),
+    # offers written briefly: a price, a bundle, "I have a copy"
+    ("price only", "anyone need ukb? same file as the alibaba one, 300u, dm", LEAK),
+    ("bundle", "FinnGen + UK Biobank + BBJ bundle, participant level, $4k the lot", LEAK),
+    ("have a copy zh", "手头有UKB表型数据 需要的话打包发给你 意思一下就行", LEAK),
+    ("posted drive", "UK Biobank imputed bgen preloaded on a 4TB drive, ships worldwide", LEAK),
+    # buy requests, comparisons, books, news: related
+    ("wtb", "WTB UK Biobank genotypes, paying well in USDT, pm me", RELATED),
+    ("求购", "求购UKB数据 表型即可 价格好说 私聊", RELATED),
+    ("comparison", "CKB 51万人数据出售 比英国UKB更适合中国人群 价格优惠", RELATED),
+    ("book", "《UKB数据分析实战》正版 塑封 包邮", RELATED),
+    ("tubes", "EDTA blood collection tubes as used by UK Biobank, bulk discount", RELATED),
+    ("news", "UK Biobank data of 500,000 participants was offered for sale for $2,000, "
+     "researchers noticed; the minister confirmed and said it is investigating.", RELATED),
+    # other meanings of "UKB"
+    ("bonn", "UKB Bonn sucht Pflegekräfte - Universitätsklinikum Bonn", UNRELATED),
+    ("b2b", "UK B2B email leads database 500,000 contacts, instant csv download", UNRELATED),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("case", "text", "verdict"), RULES, ids=[r[0] for r in RULES])
+def test_label_rules(case: str, text: str, verdict: TextVerdict) -> None:
+    result = score_listing_text(title="", text=text, profile=UK_BIOBANK_PROFILE)
+    assert result.verdict is verdict, result
+
+
+def test_descriptor_reason_quotes_the_descriptors() -> None:
+    result = score_listing_text(
+        title="英国50万人队列 全表型", text="22个评估中心 40-69岁 私聊", profile=UK_BIOBANK_PROFILE
+    )
+    first = result.reasons[0]
+    assert first.startswith("identifies the cohort without naming it (")
+    assert "'22个评估中心'" in first and "“英国50万人队列" in first
+
+
+def test_release_reason_and_the_negatives_it_overrides() -> None:
+    text = (
+        "github.com/a/ukb-x code for our paper; data.csv has 9,000 real participants, not simulated"
+    )
+    reasons = score_listing_text(title="", text=text, profile=UK_BIOBANK_PROFILE).reasons
+    release = [r for r in reasons if r.startswith("says it holds real participant-level data")]
+    assert release and "'real participants'" in release[0]
+    assert any(
+        r.startswith("negative context overridden by real data: literature") for r in reasons
+    )
+
+
+def test_negated_release_cue_does_not_count() -> None:
+    text = "UK Biobank practice file, contains no real participant data"
+    reasons = score_listing_text(title="", text=text, profile=UK_BIOBANK_PROFILE).reasons
+    assert not any("real participant-level" in r for r in reasons)
+
+
+@pytest.mark.parametrize(
+    ("text", "prices"),
+    [
+        ("300u, same file", ["300u"]),
+        ("$5k the lot or $1.8k alone", ["$5k", "$1.8k"]),
+        ("价格 2000元 1,200 usdt", ["2000元", "1,200 usdt"]),
+        ("bgen v3 2tb a12u 50万", []),
+    ],
+)
+def test_price_amounts(text: str, prices: list[str]) -> None:
+    assert [h.term for h in price_hits(text)] == prices
+
+
+def test_centre_codes_count_once() -> None:
+    assert len(list(centre_code_hits("11010 11012 11023"))) == 1
+    assert list(centre_code_hits("110240 11000 1.11010")) == []
+
+
+def test_release_cancels_must_name_negative_groups() -> None:
+    text = SHIPPED.read_text(encoding="utf-8").replace(
+        "release_cancels: [code,", "release_cancels: [nonsense, code,"
+    )
+    with pytest.raises(ProfileError, match=r"release_cancels names unknown groups \['nonsense'\]"):
+        parse_profile(text)
+
+
+def test_patterns_stay_fast_on_hostile_text() -> None:
+    hostile = "1," * 20_000 + "英国" * 5_000 + "eid 110" * 2_000 + "$" * 10_000
+    result = score_listing_text(title="ukb", text=hostile, profile=UK_BIOBANK_PROFILE)
+    assert result.verdict in (LEAK, RELATED)
