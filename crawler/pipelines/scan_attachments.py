@@ -12,10 +12,9 @@ import hashlib
 import logging
 from typing import Any
 
-from scrapy.crawler import Crawler
-
 from crawler.context import CrawlContext
 from crawler.items import ListingItem
+from crawler.pipelines.base import ContextPipeline
 from matcher.fingerprint import FingerprintError
 from matcher.scan import ScanResult, scan_bytes
 from storage.db import session_scope
@@ -28,15 +27,8 @@ SCANNER_VERSION = "scan-1"
 VERDICT_SCORES = {"participant-level": 1.0, "cohort-schema": 0.5, "aggregate": 0.2}
 
 
-class ScanAttachmentsPipeline:
+class ScanAttachmentsPipeline(ContextPipeline):
     """Runs the sample scanner on every attachment of a stored listing."""
-
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> ScanAttachmentsPipeline:
-        return cls(crawler)
 
     def process_item(self, item: Any) -> Any:
         context: CrawlContext | None = getattr(self.crawler.spider, "context", None)
@@ -48,8 +40,7 @@ class ScanAttachmentsPipeline:
             or context.fingerprint_key is None
         ):
             return item
-        stats = self.crawler.stats
-        assert stats is not None
+        stats = self.stats
         for attachment in item.attachments:
             result = self._scan(attachment.body, attachment.filename, context)
             stats.inc_value(f"cohortwatch/sample/{result.verdict}")

@@ -8,29 +8,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from scrapy.crawler import Crawler
-
 from crawler.items import ListingItem
+from crawler.pipelines.base import ContextPipeline
 from matcher.listing_text import score_listing_text
 from storage.db import session_scope
 from storage.models import MatchCreate, MatcherKind
 from storage.queries import record_match
 
 
-class ScoreListingPipeline:
+class ScoreListingPipeline(ContextPipeline):
     """Runs the listing-text scorer on each item that the store pipeline has saved."""
-
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> ScoreListingPipeline:
-        return cls(crawler)
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ListingItem) or item.listing_id is None:
             return item
-        context = self.crawler.spider.context  # type: ignore[union-attr]
+        context = self.context
         result = score_listing_text(title=item.title, text=item.text, profile=context.profile)
         with session_scope(context.engine) as session:
             record_match(
@@ -46,6 +38,5 @@ class ScoreListingPipeline:
                     created_at=context.now(),
                 ),
             )
-        assert self.crawler.stats is not None
-        self.crawler.stats.inc_value(f"cohortwatch/verdict/{result.verdict}")
+        self.stats.inc_value(f"cohortwatch/verdict/{result.verdict}")
         return item

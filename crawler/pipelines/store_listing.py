@@ -6,11 +6,8 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
-
-from crawler.context import CrawlContext
 from crawler.items import ListingItem
+from crawler.pipelines.base import ContextPipeline
 from storage.db import session_scope
 from storage.models import (
     AttachmentCreate,
@@ -23,28 +20,14 @@ from storage.queries import add_attachment, add_snapshot, upsert_listing
 MAX_STORED_TEXT = 100_000
 
 
-class StoreListingPipeline:
+class StoreListingPipeline(ContextPipeline):
     """Writes every :class:`ListingItem` to evidence and storage; counts new listings."""
-
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> StoreListingPipeline:
-        return cls(crawler)
-
-    def _context(self) -> CrawlContext:
-        context = getattr(self.crawler.spider, "context", None)
-        if context is None:
-            raise NotConfigured("StoreListingPipeline needs a spider with a CrawlContext")
-        return context
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ListingItem):
             return item
-        context = self._context()
-        stats = self.crawler.stats
-        assert stats is not None
+        context = self.context
+        stats = self.stats
         now = context.now()
         html_ref = context.evidence.put(item.html)
         screenshot_sha = context.evidence.put(item.screenshot).sha256 if item.screenshot else None

@@ -1,0 +1,35 @@
+"""What every pipeline shares: the crawler it belongs to and the crawl's :class:`CrawlContext`,
+which travels on the spider (never in Scrapy settings, which Scrapy logs)."""
+
+from __future__ import annotations
+
+from typing import Self
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.statscollectors import StatsCollector
+
+from crawler.context import CrawlContext
+
+
+class ContextPipeline:
+    """Base of our item pipelines."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    @property
+    def context(self) -> CrawlContext:
+        context = getattr(self.crawler.spider, "context", None)
+        if context is None:
+            raise NotConfigured(f"{type(self).__name__} needs a spider with a CrawlContext")
+        return context
+
+    @property
+    def stats(self) -> StatsCollector:
+        assert self.crawler.stats is not None
+        return self.crawler.stats
