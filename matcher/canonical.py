@@ -122,10 +122,15 @@ def fixed_point(values: np.ndarray, decimals: int) -> np.ndarray:
     """``round(value * 10**decimals)`` as int64, half away from zero (negative: tens, hundreds)."""
     scale = 10.0**decimals
     with np.errstate(invalid="ignore"):
-        scaled = np.nan_to_num(values, nan=0.0) * scale
+        scaled = np.nan_to_num(values, nan=0.0)
+        scaled *= scale
         # nudge by a relative epsilon so 2.675 * 100 = 267.49999... still rounds to 268
-        nudged = np.abs(scaled) * (1 + 1e-12) + 0.5
-        return (np.sign(scaled) * np.floor(nudged)).astype(np.int64)
+        nudged = np.abs(scaled)
+        nudged *= 1 + 1e-12
+        nudged += 0.5
+        np.floor(nudged, out=nudged)
+        np.copysign(nudged, scaled, out=nudged)  # = sign(scaled) * floor(...): nudged >= 0
+        return nudged.astype(np.int64)
 
 
 def coarsen(fixed: np.ndarray, drop: int) -> np.ndarray:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from matcher.digest_index import build_buckets, lookup, score_pairs
+from matcher.digest_index import lookup, score_pairs, sort_digests
 from matcher.fingerprint.model import Fingerprint
 from matcher.linkkeys import Family
 
@@ -44,35 +44,39 @@ class LinkResult:
         return int(np.count_nonzero(self.links >= 0))
 
 
-def _index(fp: Fingerprint, name: str) -> tuple[np.ndarray, np.ndarray, int]:
-    """The family's digests sorted, with their bucket index (cached on the fingerprint)."""
+def _sorted(fp: Fingerprint, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """The family's digests sorted, the rows in that order (ties by row) and their bucket
+    index, from one pass (cached on the fingerprint)."""
     cached = fp.cache.get(f"sorted:{name}")
     if cached is None:
-        ordered = np.sort(fp.digests[name])
+        digests = fp.digests[name]
         family = fp.family(name)
-        bits = family.bits if family is not None else 8 * ordered.itemsize
-        cached = (ordered, *build_buckets(ordered, bits))
+        bits = family.bits if family is not None else 8 * digests.itemsize
+        cached = sort_digests(digests, bits)
         fp.cache[f"sorted:{name}"] = cached
     return cached
 
 
+def _index(fp: Fingerprint, name: str) -> tuple[np.ndarray, np.ndarray, int]:
+    """The family's digests sorted, with their bucket index."""
+    ordered, _, starts, shift = _sorted(fp, name)
+    return ordered, starts, shift
+
+
 def _order(fp: Fingerprint, name: str) -> np.ndarray:
     """Fingerprint rows in the order of the sorted digests (ties by row)."""
-    cached = fp.cache.get(f"order:{name}")
-    if cached is None:
-        cached = np.argsort(fp.digests[name], kind="stable")
-        fp.cache[f"order:{name}"] = cached
-    return cached
+    return _sorted(fp, name)[1]
 
 
 def _theirs(fp: Fingerprint, names: tuple[str, ...]) -> np.ndarray:
-    """The fingerprint's digests of these families as one (families x rows) uint32 array."""
+    """The fingerprint's digests of these families as one (rows x families) uint32 array, so
+    scoring a candidate reads one row."""
     key = "theirs:" + ",".join(names)
     cached = fp.cache.get(key)
     if cached is None:
-        cached = np.empty((len(names), fp.total_rows), dtype=np.uint32)
+        cached = np.empty((fp.total_rows, len(names)), dtype=np.uint32)
         for j, name in enumerate(names):
-            cached[j] = fp.digests[name]
+            cached[:, j] = fp.digests[name]
         fp.cache.pop(fp.cache.get("theirs", ""), None)
         fp.cache["theirs"], fp.cache[key] = key, cached  # keep only the latest
     return cached
@@ -95,7 +99,7 @@ def _candidates(
     cands_out: list[np.ndarray] = []
     every = np.arange(ranked.shape[1])
     for _ in range(SEEDS):  # the rarest key, then the rarest other key (ties: family order)
-        column = np.argmin(ranked, axis=0)
+        column = _first_min(ranked)
         usable = ranked[column, every] != never
         ranked[column, every] = never
         for j, name in enumerate(names):
@@ -116,6 +120,18 @@ def _candidates(
     )
     pair = pair[np.concatenate(([True], pair[1:] != pair[:-1]))]
     return pair // fp.total_rows, pair % fp.total_rows
+
+
+def _first_min(ranked: np.ndarray) -> np.ndarray:
+    """``np.argmin(ranked, axis=0)`` (the first family with the smallest value), a family at a
+    time: one contiguous pass per family instead of a strided one per row."""
+    best = ranked[0].copy()
+    column = np.zeros(ranked.shape[1], dtype=np.int64)
+    for j in range(1, ranked.shape[0]):
+        better = ranked[j] < best
+        np.copyto(best, ranked[j], where=better)
+        column[better] = j
+    return column
 
 
 def _groups(families: list[Family]) -> dict[str, list[int]]:

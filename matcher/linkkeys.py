@@ -238,8 +238,8 @@ def _member_canon(
     if kind == "number":
         shown = table[out + "#"].max()
         decimals = min(int(shown or 0), canonical.MAX_DECIMALS)  # type: ignore[arg-type]
-        values = canonical.fixed_point(column.fill_null(np.nan).to_numpy(), decimals)
-        return Canon(values, column.is_not_null().to_numpy(), decimals)
+        floats = column.to_numpy()  # null (missing) -> NaN; every other value is finite
+        return Canon(canonical.fixed_point(floats, decimals), ~np.isnan(floats), decimals)
     return canonical.canon_of(column)
 
 
@@ -273,10 +273,18 @@ def field_specs(fields: Mapping[int, Canon], dictionary: Dictionary) -> dict[int
             continue
         selective = False
         if kind == "number" and field_id not in QI_FIELDS:
-            distinct = _run_lengths(np.sort(canon.values[canon.valid])).size
-            selective = distinct >= MIN_DISTINCT_SELECTIVE
+            selective = _distinct_at_least(canon.values[canon.valid], MIN_DISTINCT_SELECTIVE)
         specs[field_id] = FieldSpec(field_id, kind, canon.decimals, selective)
     return specs
+
+
+def _distinct_at_least(values: np.ndarray, least: int) -> bool:
+    """Whether ``values`` hold at least ``least`` distinct values (a prefix usually settles it:
+    a part never has more distinct values than the whole)."""
+    head = values[: 16 * least]
+    if _run_lengths(np.sort(head)).size >= least:
+        return True
+    return head.size < values.size and _run_lengths(np.sort(values)).size >= least
 
 
 def plan_families(specs: Mapping[int, FieldSpec]) -> list[Family]:

@@ -7,12 +7,14 @@ of different families never compare equal. :func:`siphash_codes` hashes a whole 
 at once with numba (parallel, ~100 M values/s on two cores); :func:`siphash24` is the plain
 byte-string reference taken from the paper, used by the tests and for short messages. The
 vectorised path computes exactly ``siphash24(key, code.to_bytes(8, "little"))``.
+:func:`start_warm_up` loads every compiled kernel from numba's cache in the background.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import threading
 
 import numba
 import numpy as np
@@ -106,10 +108,45 @@ def _siphash_array(k0: np.uint64, k1: np.uint64, codes: np.ndarray, out: np.ndar
         out[i] = v0 ^ v1 ^ v2 ^ v3
 
 
+_warm_up: threading.Thread | None = None
+_warm_up_lock = threading.Lock()
+
+
+def start_warm_up() -> None:
+    """Load the numba kernels (this module's and :mod:`matcher.digest_index`'s) from numba's
+    cache in a background thread, once per process. Loading costs ~0.5 s of Python work; started
+    before a table is parsed, it overlaps polars' parse (which releases the GIL). Every kernel
+    call waits for it first (:func:`wait_warm_up`), so kernels never run in two threads at once.
+    """
+    global _warm_up
+    with _warm_up_lock:
+        if _warm_up is None:
+            _warm_up = threading.Thread(target=_load_kernels, name="matcher-kernels", daemon=True)
+            _warm_up.start()
+
+
+def wait_warm_up() -> None:
+    """Return once the background load (if one was started) is done."""
+    thread = _warm_up
+    if thread is not None and thread is not threading.current_thread():
+        thread.join()
+
+
+def _load_kernels() -> None:
+    from matcher import digest_index  # it imports this module
+
+    try:
+        siphash_codes(bytes(16), np.zeros(1, dtype=np.uint64))
+        digest_index.load_kernels()
+    except Exception:  # a failed warm-up only means the first real call loads them
+        return
+
+
 def siphash_codes(key: bytes, codes: np.ndarray) -> np.ndarray:
     """SipHash-2-4 of each 64-bit code (as its 8 little-endian bytes) under a 16-byte key."""
     if len(key) != 16:
         raise ValueError("SipHash needs a 16-byte key")
+    wait_warm_up()
     flat = np.ascontiguousarray(codes).view(np.uint64) if codes.dtype != np.uint64 else codes
     flat = np.ascontiguousarray(flat)
     out = np.empty(flat.size, dtype=np.uint64)

@@ -30,6 +30,7 @@ from matcher.fingerprint.build import check_key
 from matcher.fingerprint.model import Fingerprint
 from matcher.guess import guess_columns
 from matcher.linkage import link_rows, quasi_identifier_hits
+from matcher.prf import start_warm_up
 from matcher.samples import Limits, SampleTable, read_tables
 from matcher.schema import ColumnMapping, map_columns, normalise_header
 
@@ -314,6 +315,7 @@ def scan_bytes(
 ) -> ScanResult:
     """Scan one file's bytes. Unreadable files give verdict ``error`` (never raise)."""
     check_key(fingerprint, key)
+    start_warm_up()  # the kernels load while the file is parsed
     try:
         tables = read_tables(data, filename=filename, limits=limits)
         return scan_tables(
@@ -337,6 +339,7 @@ def scan_path(
 ) -> ScanResult:
     """Scan a file on disk (see :func:`scan_bytes`)."""
     limits = limits or Limits()
+    start_warm_up()
     try:
         size = path.stat().st_size
         if size > limits.max_total_bytes:

@@ -20,7 +20,7 @@ from matcher import linkkeys
 from matcher.dictionary import Dictionary
 from matcher.errors import MatchError
 from matcher.fingerprint.model import Fingerprint, FingerprintError
-from matcher.prf import check_master_key, key_id
+from matcher.prf import check_master_key, key_id, start_warm_up
 from matcher.schema import ColumnMapping, map_columns
 
 Progress = Callable[[str, int, int], None]
@@ -80,6 +80,7 @@ def build_fingerprint(
     except ValueError as exc:
         raise FingerprintError(str(exc)) from None
     report = progress or _no_progress
+    start_warm_up()  # the kernels load while the columns are parsed
     mappings = map_columns(cohort.columns, dictionary)
     fields = linkkeys.canonical_fields(cohort, mappings, dictionary)
     specs = linkkeys.field_specs(fields, dictionary)

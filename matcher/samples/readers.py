@@ -18,7 +18,13 @@ from typing import Any
 import polars as pl
 
 from matcher.samples.containers import Limits, SampleError, is_zip, unpack
-from matcher.samples.text import decode_with_encoding, rows_frame, text_table_frames, text_tables
+from matcher.samples.text import (
+    decode_with_encoding,
+    large_ascii_table,
+    rows_frame,
+    text_table_frames,
+    text_tables,
+)
 
 PARQUET_MAGIC = b"PAR1"
 MAX_HTML_TABLES = 50
@@ -194,6 +200,10 @@ def read_leaf(data: bytes, source: str, limits: Limits) -> list[SampleTable]:
         return read_parquet(data, source)
     if lower.endswith((".xls",)) or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise SampleError("legacy .xls workbooks are not supported; save as .xlsx")
+    if not lower.endswith((".html", ".htm", ".json", ".ipynb")):
+        table = large_ascii_table(data)  # a large CSV/TSV: no decoded copy of the whole file
+        if table is not None:
+            return [SampleTable(source, table)]
     text, encoding = decode_with_encoding(data)
     stripped = text.lstrip()
     if stripped[:1] in ("{", "[") and not lower.endswith((".csv", ".tsv", ".txt")):

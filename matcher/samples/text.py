@@ -18,6 +18,9 @@ import polars as pl
 from matcher.samples.containers import SampleError
 
 DELIMITERS = (",", "\t", ";", "|")
+SNIFF_LINES = 50
+HEAD_BYTES = 1 << 20
+HTML_MARKS = ("<table", "<html", "<!doctype html")
 _SEPARATOR_ROW = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
@@ -157,12 +160,32 @@ def _first_lines(text: str, count: int) -> list[str]:
     return text.splitlines()[:count]
 
 
+def large_ascii_table(data: bytes) -> pl.DataFrame | None:
+    """A large plain-ASCII file read as one delimited table without decoding all of it, when
+    its first lines settle that (what :func:`text_table_frames` would read); None otherwise."""
+    if len(data) <= HEAD_BYTES or data[:4096].count(0) > len(data[:4096]) // 4:
+        return None
+    head = data[:HEAD_BYTES]
+    if head.count(b"\n") <= SNIFF_LINES or not data.isascii():
+        return None  # the first lines might run past the head, or the text needs decoding
+    text = head.decode("ascii")
+    stripped = text.lstrip()
+    start = text[:4096].lower()
+    if not stripped or stripped[0] in "{[<" or any(t in start for t in HTML_MARKS):
+        return None
+    lines = [line for line in _first_lines(text, SNIFF_LINES) if line.strip()]
+    if not lines or lines[0].strip().startswith("|"):
+        return None
+    delimiter = sniff_delimiter(lines[:20])
+    return delimited(data, delimiter) if delimiter is not None else None
+
+
 def text_table_frames(text: str, raw: bytes | None = None) -> list[pl.DataFrame]:
     """A text file's tables: one delimited table if the lines sniff as one, else pasted ones.
 
     ``raw`` is the file's bytes when they are plain UTF-8 (read without a copy).
     """
-    lines = [line for line in _first_lines(text, 50) if line.strip()]
+    lines = [line for line in _first_lines(text, SNIFF_LINES) if line.strip()]
     if not lines:
         return []
     if sum("|" in line for line in lines) >= len(lines) - 1 and lines[0].strip().startswith("|"):

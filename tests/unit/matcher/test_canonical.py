@@ -88,3 +88,27 @@ def test_parse_numbers_of_an_empty_column() -> None:
 
     values, valid, decimals = parse_numbers(pl.Series("x", [], dtype=pl.String))
     assert len(values) == 0 and len(valid) == 0 and decimals == 0
+
+
+@pytest.mark.parametrize("rows", [0, 1, 2])
+def test_one_select_parse_of_tiny_and_all_missing_tables(rows: int) -> None:
+    dictionary = load_dictionary()
+    frame = (
+        pl.DataFrame(FAST_AND_FULL)
+        .head(rows)
+        .with_columns(
+            pl.lit("", dtype=pl.String).alias("30000-0.0"),  # all missing
+            pl.lit(None, dtype=pl.String).alias("30010-0.0"),  # empty
+        )
+    )
+    fields = linkkeys.canonical_fields(frame, map_columns(frame.columns, dictionary), dictionary)
+    assert 30000 not in fields and 30010 not in fields  # nothing to key on
+    for column, field_id in (("30020-0.0", 30020), ("30080-0.0", 30080)):
+        canon = canonical.parse_number_canon(frame[column])
+        if canon.count == 0:
+            assert field_id not in fields
+            continue
+        got = fields[field_id]
+        assert got.decimals == canon.decimals
+        assert np.array_equal(got.valid, canon.valid)
+        assert np.array_equal(got.values[got.valid], canon.values[canon.valid])
