@@ -9,25 +9,101 @@ from __future__ import annotations
 import importlib
 import logging
 import sys
+from collections.abc import Callable
 
 import click
 
 from cohortwatch.errors import CohortWatchError
 from cohortwatch.settings import Settings, SettingsError, load_settings
 
-COMMAND_MODULES: tuple[str, ...] = (
-    "cohortwatch.commands.db",
-    "cohortwatch.commands.synth",
-    "cohortwatch.commands.crawl",
-    "cohortwatch.commands.demo",
-    "cohortwatch.commands.serve",
-    "cohortwatch.commands.match",
-    "cohortwatch.commands.eval",
-    "cohortwatch.commands.watch",
-    "cohortwatch.commands.fingerprint",
-    "cohortwatch.commands.scan",
-)
+# Each command's module and the first paragraph of its help. Modules are imported only when a
+# command is used, so `cohortwatch --help` and light commands do not load numba, polars or Scrapy
+# (a test checks that these summaries match the commands' own help).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "canary": (
+        "cohortwatch.commands.fingerprint",
+        "Decoy participants that pin a leak to the release they were appended to.",
+    ),
+    "crawl": (
+        "cohortwatch.commands.crawl",
+        "Crawl sources once (each in its own process) and raise alerts for leak offers.",
+    ),
+    "db": (
+        "cohortwatch.commands.db",
+        "Manage the database schema (SQLite by default, PostgreSQL via COHORTWATCH_DATABASE_URL).",
+    ),
+    "demo": (
+        "cohortwatch.commands.demo",
+        "Generate a synthetic cohort, crawl the demo marketplace, raise and print alerts.",
+    ),
+    "eval": ("cohortwatch.commands.eval", "Measure the matchers on labelled data."),
+    "fingerprint": (
+        "cohortwatch.commands.fingerprint",
+        "Build and inspect the keyed cohort fingerprint the scanner uses.",
+    ),
+    "keygen": (
+        "cohortwatch.commands.fingerprint",
+        "Make a new 32-byte fingerprint key (hex, file mode 0600). Keep it apart from fingerprints.",
+    ),
+    "match": (
+        "cohortwatch.commands.match",
+        "Score a listing's text: does it offer the cohort's data, and why.",
+    ),
+    "scan": (
+        "cohortwatch.commands.scan",
+        "Scan files for participant-level rows of the cohort and say which release they came from.",
+    ),
+    "serve": (
+        "cohortwatch.commands.serve",
+        "Serve the dashboard and JSON API (no login yet: keep it on 127.0.0.1).",
+    ),
+    "synth": (
+        "cohortwatch.commands.synth",
+        "Make synthetic cohorts shaped like UK Biobank extracts (no real data).",
+    ),
+    "watch": (
+        "cohortwatch.commands.watch",
+        "Crawl every source now and then on its own interval (``every_minutes``), until Ctrl-C.",
+    ),
+}
 EXIT_ERROR = 2
+
+
+def _short_help(summary: str, limit: int) -> str:
+    """The first sentence of ``summary``, cut at a word to fit ``limit`` (as click shows it)."""
+    sentence = summary.split(". ", 1)[0]
+    sentence = sentence if sentence.endswith(".") or sentence == summary else sentence + "."
+    if len(sentence) <= limit:
+        return sentence
+    return sentence[:limit].rsplit(" ", 1)[0] + "..."
+
+
+class LazyGroup(click.Group):
+    """A click group that imports a command's module only when the command is needed."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(COMMANDS))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            module = importlib.import_module(COMMANDS[cmd_name][0])
+            register: Callable[[click.Group], None] = module.register
+            register(self)
+        return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        limit = formatter.width - 6 - max(len(name) for name in self.list_commands(ctx))
+        rows = []
+        for name in self.list_commands(ctx):
+            loaded = self.commands.get(name)
+            summary = (
+                loaded.get_short_help_str(limit)
+                if loaded is not None
+                else _short_help(COMMANDS[name][1], limit)
+            )
+            rows.append((name, summary))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
 
 class AppContext:
@@ -47,7 +123,7 @@ class AppContext:
 pass_app = click.make_pass_decorator(AppContext)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--data-dir",
     type=click.Path(file_okay=False),
@@ -70,15 +146,6 @@ def cli(ctx: click.Context, data_dir: str | None, verbose: int) -> None:
     level = {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     ctx.obj = AppContext(overrides)
-
-
-def _register_commands() -> None:
-    for module_name in COMMAND_MODULES:
-        module = importlib.import_module(module_name)
-        module.register(cli)
-
-
-_register_commands()
 
 
 def _library_errors() -> tuple[type[BaseException], ...]:

@@ -56,3 +56,31 @@ def test_synth_style_choices_match_the_generator() -> None:
     from cohortwatch.synth import STYLES
 
     assert CLI_STYLES == STYLES
+
+
+def test_lazy_summaries_match_the_commands_own_help() -> None:
+    from cohortwatch.cli import COMMANDS
+
+    ctx = click.Context(cli)
+    assert set(cli.list_commands(ctx)) == set(COMMANDS)
+    for name, (_, summary) in COMMANDS.items():
+        command = cli.get_command(ctx, name)
+        assert command is not None and command.help is not None
+        first_paragraph = " ".join(command.help.split("\n\n")[0].split())
+        assert first_paragraph == summary, name
+
+
+def test_help_does_not_import_heavy_modules() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from cohortwatch.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('numba', 'polars', 'scrapy', 'sqlalchemy') if m in sys.modules]\n"
+        "print('HEAVY', heavy)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert "HEAVY []" in out, out
