@@ -1,8 +1,9 @@
 """Turns matches into alerts: one alert per listing, deduplicated, rescored when seen again.
 
 A listing raises (or refreshes) the alert keyed ``listing:<id>`` when, in a crawl run, its text
-match says ``leak-offer`` at or above the threshold, or any of its attachments holds
-participant-level rows of the cohort. A linked sample is proof rather than a guess: it makes the
+score is at or above the threshold (the default, 0.5, is where the UK Biobank profile's verdict
+turns from ``related`` to ``leak-offer``; lower it to also hear about the strongest ``related``
+listings), or any of its attachments holds participant-level rows of the cohort. A linked sample is proof rather than a guess: it makes the
 alert critical, adds the scanner's reasons and names the release the IDs or canaries point to.
 Severity follows the score. Cross-listing dedupe (the same offer relisted under a new URL) and
 cases come with the full alerts issue.
@@ -18,7 +19,6 @@ from sqlmodel import Session
 from storage.models import AlertCreate, Listing, Match, MatcherKind, Severity
 from storage.queries import latest_matches_for_run, matches_for_run, upsert_alert
 
-LEAK_VERDICT = "leak-offer"
 SAMPLE_FOUND_VERDICT = "participant-level"
 SAMPLE_FOUND_SCORE = 1.0
 
@@ -27,7 +27,7 @@ SAMPLE_FOUND_SCORE = 1.0
 class AlertRule:
     """When a match becomes an alert."""
 
-    threshold: float = 0.6
+    threshold: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -74,11 +74,7 @@ def raise_alerts_for_run(
     """Raise or refresh an alert for every listing in ``run_id`` whose matches cross the rule."""
     raised: list[RaisedAlert] = []
     for listing_id, found in sorted(_evidence_for_run(session, run_id).items()):
-        text_hit = (
-            found.text is not None
-            and found.text.verdict == LEAK_VERDICT
-            and found.text.score >= rule.threshold
-        )
+        text_hit = found.text is not None and found.text.score >= rule.threshold
         if not (text_hit or found.samples):
             continue
         score = found.text.score if text_hit and found.text else 0.0

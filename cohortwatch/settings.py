@@ -55,7 +55,12 @@ class Settings(BaseSettings):
     )
     max_attachment_bytes: int = 10 * 1024 * 1024
     max_html_bytes: int = 5 * 1024 * 1024
-    alert_threshold: float = 0.6
+    alert_threshold: float = Field(
+        default=0.5,
+        ge=0.0,
+        le=1.0,
+        description="Text score that raises an alert (0.5: the profile's leak-offer cutoff).",
+    )
     secret_key: SecretStr = SecretStr(PLACEHOLDER_SECRET)
     fingerprint_key: SecretStr | None = Field(
         default=None,

@@ -100,7 +100,7 @@ def test_only_leak_offers_over_threshold_alert_and_repeat_runs_dedupe(engine: En
     seen = {
         "http://127.0.0.1:1/leak": ("leak-offer", 0.9),
         "http://127.0.0.1:1/weak-leak": ("leak-offer", 0.55),
-        "http://127.0.0.1:1/related": ("related", 0.9),
+        "http://127.0.0.1:1/related": ("related", 0.45),
         "http://127.0.0.1:1/noise": ("unrelated", 0.0),
     }
     run = crawl_once(engine, seen, NOW)
@@ -127,6 +127,15 @@ def test_only_leak_offers_over_threshold_alert_and_repeat_runs_dedupe(engine: En
         assert alert.id is not None
         kinds = [e.kind for e in list_alert_events(session=session, alert_id=alert.id)]
         assert sorted(kinds) == ["created", "rescored"]
+
+
+def test_a_lower_threshold_also_alerts_on_strong_related_listings(engine: Engine) -> None:
+    run = crawl_once(engine, {"http://127.0.0.1:1/related": ("related", 0.45)}, NOW)
+    with session_scope(engine) as session:
+        raised = raise_alerts_for_run(
+            session=session, run_id=run, rule=AlertRule(threshold=0.4), now=NOW
+        )
+        assert [r.created for r in raised] == [True]
 
 
 def test_threshold_is_respected(engine: Engine) -> None:
