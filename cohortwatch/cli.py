@@ -120,9 +120,6 @@ class AppContext:
         return self._settings
 
 
-pass_app = click.make_pass_decorator(AppContext)
-
-
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--data-dir",

@@ -1,8 +1,7 @@
 """Errors the CLI knows how to report: each becomes one line on stderr and a non-zero exit.
 
     CohortWatchError          base of the wiring layer's own errors
-    ├── UsageError            the user asked for something that cannot be done
-    └── ServiceError          a server it needs (database, Redis, browser) is not reachable
+    └── UsageError            the user asked for something that cannot be done
 
 Library packages raise their own bases (``StorageError``, ``MatchError``, ``CrawlError``,
 ``AlertError``); :func:`cohortwatch.cli.main` maps those at the boundary too.
@@ -17,7 +16,3 @@ class CohortWatchError(Exception):
 
 class UsageError(CohortWatchError):
     """A command was given input it cannot use (missing file, bad option value)."""
-
-
-class ServiceError(CohortWatchError):
-    """A service CohortWatch depends on is unreachable or misbehaving."""
