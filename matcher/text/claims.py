@@ -20,13 +20,29 @@ _NUMBER = re.compile(
 )
 _DIGITS = frozenset("0123456789")
 # A price: a currency sign before the amount, or a currency word or "u" (USDT) after it.
-_UNITS = "usdt|usd|rmb|gbp|eur|dollars?|bucks|元|块|刀|美元|美金"
+_UNITS = r"usdt|usdc|usd|rmb|gbp|eur|btc|eth|xmr|dollars?|bucks|\$|元|块|刀|美元|美金"
 _PRICE = re.compile(
     r"[$¥£€0-9](?:(?<=[$¥£€]) ?\d[\d,.]{0,8}k?"
     rf"|(?<![\d.,a-z][0-9])(?<=[0-9])[\d,.]{{0,8}}(?:k ?| ?)(?:{_UNITS})"
     r"|(?<![\d.,a-z][0-9])(?<=[0-9])[\d,.]{0,8}k?u)(?![a-z0-9])"
 )
-_CENTRE_CODE = re.compile(r"(?<![\d.,])110(?:0[1-9]|1\d|2[0-3])(?![\d.,])")
+# A centre code stands alone: not inside a longer number ("111010", "11010.5", "11,010,500"),
+# but a CSV comma beside it is fine ("1951,7,11010,56").
+_CENTRE_CODE = re.compile(r"(?<![\d.])110(?:0[1-9]|1\d|2[0-3])(?!\d|\.\d|,\d{3}(?!\d))")
+# A data file a page holds: a name with a data format's extension, listed under a folder
+# ("data/pheno.csv"), with its size ("ukb_chr1.bed (28.4 gb") or as release assets / Git LFS.
+# Placeholder and toy names ("your_app.csv", "example.csv", "ukbxxxx.csv") are not data.
+_DATA_EXTENSIONS = (
+    "csv|tsv|parquet|feather|arrow|bed|bim|fam|bgen|pgen|pvar|psam|vcf|npy|npz|h5|hdf5|dcm|cwa"
+    "|xlsx|rds|rdata|sav|dta|sas7bdat|enc_ukb"
+)
+_DATA_FILE = re.compile(
+    rf"(?<![\w./-])(?:[\w*-]+/)*([\w*.-]{{1,80}}\.(?:{_DATA_EXTENSIONS})(?:\.(?:gz|zst|bz2|xz))?)"
+    r"(?![\w])(?:[`'\"]?[ :(\-–]{0,4}(\d+(?:\.\d+)? ?(?:tb|gb|mb|g|m)(?![a-z])))?"
+)
+_PLACEHOLDER = re.compile(r"your|example|xxx|dummy|toy|synthetic|simulated|fake|test|demo|template")
+_HOSTED = ("git lfs", "lfs)", "assets", "releases")
+
 _MULTIPLIER = {None: 1, "k": 1_000, "千": 1_000, "thousand": 1_000, "万": 10_000, "w": 10_000,
                "m": 1_000_000, "mio": 1_000_000, "million": 1_000_000}  # fmt: skip
 # Field-ID styles, one named branch each: 31-0.0 / f.31.0.0 (styled), p31 / p53_i0 (rap),
@@ -70,6 +86,22 @@ def price_hits(text: str) -> Iterator[Hit]:
         if count >= 8:
             return
         yield Hit("cue", "offer", match.group(), text, *match.span())
+
+
+def data_file_hits(text: str) -> Iterator[Hit]:
+    """At most one hit for a data file that the page says it holds (a ``release`` cue)."""
+    if "." not in text:
+        return
+    hosted = any(word in text for word in _HOSTED)
+    for count, match in enumerate(_DATA_FILE.finditer(text)):
+        if count >= 64:
+            return
+        name = match.group(1)
+        if _PLACEHOLDER.search(name):
+            continue
+        if hosted or match.group(2) or "/" in match.group():
+            yield Hit("cue", "release", "data file listed", text, *match.span())
+            return
 
 
 def centre_code_hits(text: str) -> Iterator[Hit]:

@@ -18,7 +18,13 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from matcher.text.claims import centre_code_hits, price_hits, schema_hits, size_hits
+from matcher.text.claims import (
+    centre_code_hits,
+    data_file_hits,
+    price_hits,
+    schema_hits,
+    size_hits,
+)
 from matcher.text.hits import SNIPPET_CONTEXT, SNIPPET_MAX, Hit, snippet
 from matcher.text.normalise import fold_alias, fold_normalised
 from matcher.text.profile import CUE_GROUPS, NEGATIVE_GROUPS, CohortProfile
@@ -35,10 +41,12 @@ __all__ = [
     "find_descriptors",
     "find_evidence",
     "find_fuzzy_alias",
+    "find_named",
     "snippet",
 ]
 
 MAX_ANCHORS = 32
+NAME_PATTERN_STRENGTH = 0.9  # a name in other words counts a little less than an alias
 MAX_MEMO = 4_096
 _SEP = r"[\s.\-_·*/()•]{0,2}"
 _LEET_CLASS = {"a": "[a4@]", "b": "[b8]", "e": "[e3]", "g": "[g9]", "i": "[i1!l]", "l": "[l1i]",
@@ -64,6 +72,7 @@ class CompiledProfile:
     field_ids: frozenset[int]
     descriptor_re: re.Pattern[str]  # a quick pre-check: any descriptor phrase, as a substring
     descriptors: TermIndex  # apart from ``terms``: only listings that name nothing need them
+    name_re: re.Pattern[str] | None  # the profile's name patterns ("the british ... biobank")
     alias_memo: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -127,6 +136,7 @@ def compile_profile(profile: CohortProfile) -> CompiledProfile:
         field_ids=profile.field_ids,
         descriptor_re=_literal_regex(profile.descriptors),
         descriptors=index_terms({t: (("descriptor", "descriptor"),) for t in profile.descriptors}),
+        name_re=re.compile("|".join(profile.name_patterns)) if profile.name_patterns else None,
     )
 
 
@@ -153,6 +163,16 @@ def find_aliases(text: str, compiled: CompiledProfile) -> list[Hit]:
         if len(hits) >= 8:
             break
     return hits
+
+
+def find_named(text: str, compiled: CompiledProfile) -> Hit | None:
+    """The first hit of the profile's name patterns: the cohort named in other words."""
+    if compiled.name_re is None:
+        return None
+    match = compiled.name_re.search(text)
+    if match is None:
+        return None
+    return Hit("alias", "pattern", match.group(), text, *match.span(), NAME_PATTERN_STRENGTH)
 
 
 def find_fuzzy_alias(text: str, compiled: CompiledProfile) -> Hit | None:
@@ -184,6 +204,7 @@ def find_evidence(text: str, compiled: CompiledProfile) -> list[Hit]:
     hits.extend(size_hits(text, size_min=profile.size_min, size_max=profile.size_max))
     hits.extend(schema_hits(text, compiled.field_ids))
     hits.extend(price_hits(text))
+    hits.extend(data_file_hits(text))
     return hits
 
 

@@ -2,8 +2,8 @@
 
 :func:`normalise` folds the tricks sellers use to dodge keyword filters into one plain form:
 Unicode compatibility forms (full-width ``ＵＫ``, ligatures) by NFKC, case by casefold, invisible
-characters (zero-width spaces, joiners, bidi controls, soft hyphens), Latin look-alikes from
-Cyrillic and Greek, traditional Chinese characters (a shipped table), and Chinese numerals before
+characters (zero-width spaces, joiners, bidi controls, soft hyphens), emoji between letters,
+Latin look-alikes from Cyrillic and Greek, traditional Chinese characters (a shipped table), and Chinese numerals before
 a magnitude (``五十万`` → ``50万``). Whitespace is collapsed. Separators inside words
 (``U.K. Bio-bank``, ``英 国 生 物``) and leetspeak (``B1obank``) are kept here and handled by
 the alias patterns; :func:`fold_alias` removes them too, for fuzzy comparison and for tests.
@@ -37,6 +37,11 @@ _CONFUSABLES = {
 _CONFUSABLE_TABLE = {ord(k): v for k, v in _CONFUSABLES.items()}
 _CONFUSABLE_RE = re.compile("[" + "".join(_CONFUSABLES) + "]")
 _TRADITIONAL_RE = re.compile("[" + TRADITIONAL_CHARS + "]")
+# Emoji and pictographs (flags, symbols, dingbats) dropped between Chinese characters
+# ("英🇬🇧国生🧬物"), read as a space elsewhere ("uk🧬biobank").
+_EMOJI = "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff]+"
+_EMOJI_RE = re.compile(_EMOJI)
+_EMOJI_IN_CHINESE = re.compile(f"(?<=[\u3400-\u9fff]){_EMOJI}(?=[\u3400-\u9fff])")
 
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
            "七": 7, "八": 8, "九": 9}  # fmt: skip
@@ -60,6 +65,7 @@ _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t
                        "@": "a", "$": "s", "!": "i", "|": "l"})  # fmt: skip
 _LEET_WORD = re.compile(r"[a-z][a-z0-9@$!|]*[a-z0-9@$!|]")
 _NON_NAME = re.compile(r"[^a-z0-9\u3400-\u9fff]")
+_SEPARATORS = re.compile(r"[\s.\-_·*/()•]+")  # what the alias patterns allow between letters
 
 
 def _cn_integer(text: str) -> int | None:
@@ -101,6 +107,8 @@ def normalise(text: str) -> str:
         text = text.translate(_CONFUSABLE_TABLE)
     if _TRADITIONAL_RE.search(text):
         text = text.translate(T2S)
+    if _EMOJI_RE.search(text):
+        text = _EMOJI_RE.sub(" ", _EMOJI_IN_CHINESE.sub("", text))
     text = " ".join(text.split())
     text = _SPELLING_SPACE.sub("", text)
     if "万" in text or "亿" in text:
@@ -115,9 +123,9 @@ def unleet(text: str) -> str:
 
 def fold_normalised(text: str) -> str:
     """:func:`fold_alias` of text that :func:`normalise` already returned."""
-    return _NON_NAME.sub("", unleet(text))
+    return _NON_NAME.sub("", unleet(_SEPARATORS.sub("", text)))
 
 
 def fold_alias(text: str) -> str:
     """Normalised, leetspeak read as letters, every separator removed: "U.K. B1o-bank" → "ukbiobank"."""
-    return _NON_NAME.sub("", unleet(normalise(text)))
+    return fold_normalised(normalise(text))

@@ -8,6 +8,7 @@ A profile is data an operator edits (docs/cohort-profile.md); the shipped one fo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -35,6 +36,7 @@ NEGATIVE_GROUPS = (
     "buying",
     "comparison",
     "no_data",
+    "stays_on_platform",
 )
 MAX_PROFILE_BYTES = 1_000_000
 SHIPPED_PROFILE = "ukbiobank.yaml"
@@ -90,6 +92,7 @@ class CohortProfile:
     descriptor_min: int = 2  # distinct descriptors that count as naming the cohort
     ambiguous_aliases: frozenset[str] = frozenset()  # aliases that also name something else
     other_meanings: tuple[str, ...] = ()  # phrases showing an ambiguous alias means that
+    name_patterns: tuple[str, ...] = ()  # regexes that name the cohort in other words
 
     @property
     def field_ids(self) -> frozenset[int]:
@@ -195,6 +198,20 @@ def parse_profile(text: str, *, source: str = "profile") -> CohortProfile:
         raise ProfileError(f"{source}: {exc}") from None
 
 
+def _patterns(value: Any) -> tuple[str, ...]:
+    """The profile's name patterns: regular expressions matched against normalised text."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(p, str) and p for p in value):
+        raise ProfileError("profile 'name_patterns' must be a list of regular expressions")
+    for pattern in value:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ProfileError(f"profile name pattern {pattern!r} is not valid: {exc}") from exc
+    return tuple(value)
+
+
 def _build(data: Mapping[str, Any]) -> CohortProfile:
     name = _section(data, "name")
     if not isinstance(name, str) or not name.strip():
@@ -245,6 +262,7 @@ def _build(data: Mapping[str, Any]) -> CohortProfile:
         descriptor_min=int(_number(descriptors.get("min_distinct", 2), "descriptors.min_distinct")),
         ambiguous_aliases=frozenset(_terms(ambiguous.get("aliases"), "ambiguous.aliases")),
         other_meanings=_terms(ambiguous.get("other_meanings"), "ambiguous.other_meanings"),
+        name_patterns=_patterns(data.get("name_patterns")),
     )
 
 

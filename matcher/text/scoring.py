@@ -24,12 +24,13 @@ from matcher.text.evidence import (
     find_aliases,
     find_descriptors,
     find_evidence,
+    find_named,
 )
 from matcher.text.evidence import find_fuzzy_alias as _find_fuzzy_alias
 from matcher.text.normalise import normalise
 from matcher.text.profile import CUE_GROUPS, CohortProfile
 
-SCORER_VERSION = "text-1.1"
+SCORER_VERSION = "text-1.2"
 MAX_TITLE_CHARS = 2_000
 MAX_TEXT_CHARS = 50_000
 MAX_TERMS_QUOTED = 4
@@ -43,8 +44,10 @@ _GROUP_LABELS = {
 _CJK = re.compile(r"[\u3400-\u9fff]+")
 _LATIN_WORD = re.compile(r"[a-z]{2,}")
 _TERM = attrgetter("term")
-_NEGATION_WINDOW = 12
-_NEGATIONS = ("no ", "not ", "non-", "never ", "without ", "非", "不", "无", "没有")
+_NEGATION_WINDOW = 40
+_NEGATION = re.compile(r"(?<![a-z])(?:no|not|never|without|none of) |non-|[非不无]|没有")
+_CLAUSE_END = re.compile(r".*[.,;:!?。\n]", re.DOTALL)
+_CORROBORATING = (("cue", "data"), ("cue", "release"), ("size", "size"))
 
 
 class TextVerdict(StrEnum):
@@ -98,15 +101,36 @@ def _distinct(hits: list[Hit]) -> int:
 
 
 def _negated(hit: Hit) -> bool:
-    """Whether a negation ("no", "not", "非", "不") comes just before the hit."""
+    """Whether a negation ("no", "not", "非", "不") comes before the hit in its clause ("no
+    individual-level data or per-participant scores")."""
     before = hit.text[max(0, hit.start - _NEGATION_WINDOW) : hit.start]
-    return any(word in before for word in _NEGATIONS)
+    clause_end = _CLAUSE_END.match(before)
+    if clause_end:
+        before = before[clause_end.end() :]
+    return _NEGATION.search(before) is not None
+
+
+def _uncorroborated(
+    aliases: list[Hit], by_group: dict[tuple[str, str], list[Hit]], profile: CohortProfile
+) -> bool:
+    """Whether every name found is ambiguous ("ukb", "英国bb") and nothing around it speaks of
+    data, size, fields, a research context or an offer in the profile's words (a bare price does
+    not count): "UKB-104 keyboard, £59.99", "UK BB guns, delivery"."""
+    if any(hit.term not in profile.ambiguous_aliases for hit in aliases):
+        return False
+    for kind, group in by_group:
+        if (kind, group) in _CORROBORATING or kind in ("schema", "negative") or group == "contact":
+            return False
+    offer_terms = profile.cues["offer"]
+    return not any(hit.term in offer_terms for hit in by_group.get(("cue", "offer"), ()))
 
 
 def _name_reason(first: Hit, weight: float, described: list[Hit]) -> str:
     if described:
         terms = ", ".join(map(repr, dict.fromkeys(map(_TERM, described))))
         name = f"identifies the cohort without naming it ({terms})"
+    elif first.group == "pattern":
+        name = f"names the cohort in other words ({first.term!r})"
     elif first.group == "fuzzy":
         name = f"close spelling of {first.term!r} ({first.strength:.0%} similar)"
     else:
@@ -122,9 +146,9 @@ def score_normalised(body: str, profile: CohortProfile) -> TextScore:
     described: list[Hit] = []
     evidence: list[Hit] | None = None
     if not aliases:
-        fuzzy = _find_fuzzy_alias(body, compiled)
-        if fuzzy is not None:
-            aliases = [fuzzy]
+        named = find_named(body, compiled) or _find_fuzzy_alias(body, compiled)
+        if named is not None:
+            aliases = [named]
         else:
             described, evidence = find_descriptors(body, compiled)
             if not described:
@@ -141,6 +165,9 @@ def score_normalised(body: str, profile: CohortProfile) -> TextScore:
         if hit.group == "release" and _negated(hit):
             continue  # "no real participants", "非真实参与者"
         by_group[hit[:2]].append(hit)  # (kind, group)
+    if _uncorroborated(aliases, by_group, profile):
+        other = (f"{aliases[0].term!r} here is not {profile.name}: no data, size or field term",)
+        return TextScore(0.0, TextVerdict.UNRELATED, other, language)
     for group in CUE_GROUPS:
         hits = by_group.get(("cue", group))
         if hits:

@@ -69,12 +69,15 @@ def test_bad_corpus_lines_are_named(line: str, message: str) -> None:
         parse_corpus(line)
 
 
-def test_seen_blind_split_stays_above_its_floor() -> None:
-    """The first blind set informed the rules of text-1.1 (README): a regression floor, not a claim.
+@pytest.mark.parametrize(("split", "support"), [("blind", 64), ("blind2", 67)])
+def test_seen_blind_splits_stay_above_their_floor(split: str, support: int) -> None:
+    """The blind sets informed the rules of text-1.1 (blind) and text-1.2 (blind2), as the
+    corpus README records: a regression floor, not a claim of quality on unseen text.
 
-    Measured 1.000 / 1.000 for leak offers after the change; the floor leaves a margin.
+    Measured 1.000 / 1.000 (blind) and 1.000 / 0.970 (blind2) for leak offers after the
+    changes; the floor leaves a margin.
     """
-    report = evaluate(parse_corpus(load("blind"), source="blind.jsonl"), default_profile())
+    report = evaluate(parse_corpus(load(split), source=f"{split}.jsonl"), default_profile())
     leak = report.metric("leak-offer")
-    assert leak.support == 64
+    assert leak.support == support
     assert leak.recall >= 0.95 and leak.precision >= 0.95, report

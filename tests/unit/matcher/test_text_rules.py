@@ -52,6 +52,32 @@ RULES = [
     # other meanings of "UKB"
     ("bonn", "UKB Bonn sucht Pflegekräfte - Universitätsklinikum Bonn", UNRELATED),
     ("b2b", "UK B2B email leads database 500,000 contacts, instant csv download", UNRELATED),
+    # text-1.2: an ambiguous name needs a data, size, field, research or offer word beside it
+    ("model number", "UKB-88 bluetooth speaker, waterproof, £24.50", UNRELATED),
+    ("bb cream", "英国BB 遮瑕 保湿 ¥59 包邮", UNRELATED),
+    ("ukb short offer", "有人要UKB吗 手里有 私", LEAK),
+    ("ukb book", "UKB: a history of the cohort, hardback book", RELATED),
+    # text-1.2: the cohort named in other words
+    ("british biobank", "selling the british biobank imaging subset, 40k brains, escrow", LEAK),
+    ("described biobank", "features from the large british prospective biobank for 60,000 "
+     "participants: data/features.parquet (2.3 gb). per-participant rows.", LEAK),
+    ("uk + chinese", "uk生物银行 蛋白组 拆卖 私聊", LEAK),
+    ("pinyin initials", "ygswybk 全套 50w 私", LEAK),
+    ("chinese typo", "英国生物样木库 表型 便宜出", LEAK),
+    ("emoji inside", "英🇬🇧国生🧬物样📦本库 全表型 私聊", LEAK),
+    ("rap export", "dnanexus dispensed dataset export: hesin, death, olink tables. pass it on "
+     "to whoever needs it", LEAK),
+    # text-1.2: data files a code host holds, shared for free or a donation
+    ("repo data file", "ukb-ckd: `data/ukb_egfr.csv.gz` (1.4 gb) eGFR for our lab. R scripts in /R",
+     LEAK),
+    ("repo placeholder file", "ukb-ckd: R scripts; put your extract at data/your_app.csv",
+     RELATED),
+    ("donation", "UK Biobank accelerometer cwa files on a drive, send any amount to my ko-fi", LEAK),
+    ("zh free share", "我这有一份UKB的数据，表型全的，需要的可以私信，仅供学习交流", LEAK),
+    # text-1.2: the data stays on the platform; a negation covers its clause
+    ("stays on platform", "UKB授权课题组 招募合作者 数据不出平台 联系邮箱", RELATED),
+    ("negated list", "ukb-prs weights on a hub; no individual-level data or per-participant "
+     "scores are included", RELATED),
 ]  # fmt: skip
 
 
@@ -95,6 +121,7 @@ def test_negated_release_cue_does_not_count() -> None:
         ("$5k the lot or $1.8k alone", ["$5k", "$1.8k"]),
         ("价格 2000元 1,200 usdt", ["2000元", "1,200 usdt"]),
         ("bgen v3 2tb a12u 50万", []),
+        ("600$ / resell +200$, or 0.4 btc", ["600$", "200$", "0.4 btc"]),
     ],
 )
 def test_price_amounts(text: str, prices: list[str]) -> None:
@@ -103,7 +130,8 @@ def test_price_amounts(text: str, prices: list[str]) -> None:
 
 def test_centre_codes_count_once() -> None:
     assert len(list(centre_code_hits("11010 11012 11023"))) == 1
-    assert list(centre_code_hits("110240 11000 1.11010")) == []
+    assert list(centre_code_hits("110240 11000 1.11010 11010.5 11,010,500")) == []
+    assert len(list(centre_code_hits("eid,54-0.0\n1000001,11010,56"))) == 1  # a CSV cell
 
 
 def test_release_cancels_must_name_negative_groups() -> None:
@@ -115,6 +143,9 @@ def test_release_cancels_must_name_negative_groups() -> None:
 
 
 def test_patterns_stay_fast_on_hostile_text() -> None:
-    hostile = "1," * 20_000 + "英国" * 5_000 + "eid 110" * 2_000 + "$" * 10_000
-    result = score_listing_text(title="ukb", text=hostile, profile=UK_BIOBANK_PROFILE)
+    hostile = (
+        "1," * 20_000 + "英国" * 5_000 + "eid 110" * 2_000 + "$" * 10_000 + "a" * 20_000
+        + "a/" * 10_000 + "x.csv" * 5_000 + "british " * 5_000 + "🧬英" * 5_000
+    )  # fmt: skip
+    result = score_listing_text(title="uk biobank", text=hostile, profile=UK_BIOBANK_PROFILE)
     assert result.verdict in (LEAK, RELATED)
