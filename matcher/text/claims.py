@@ -19,6 +19,14 @@ _NUMBER = re.compile(
     r" ?(k|千|万|w|m|mio|million|thousand)?(?![a-z\d])"
 )
 _DIGITS = frozenset("0123456789")
+MIN_COUNT = 1_000
+# A number of people: "4万例", "3万人", "45,109 participants", "4,8xx uk biobank participants"
+# (masked digits allowed), "1,8xx eids". Up to three words between the number and the noun.
+_COUNT = re.compile(
+    r"(\d(?:\d{0,2}(?:,(?:\d{3}|\d\dx|\dxx|xxx))+|\d{0,6}(?:\.\d{1,2})?))"
+    r" ?(k|千|万|w)? ?\+?(?:名|个)? ?(?:[a-z][a-z-]{0,15} ){0,3}"
+    r"(人|例|participants?|subjects?|individuals|people|eids?|参与者|受试者)(?![a-z])"
+)
 # A price: a currency sign before the amount, or a currency word or "u" (USDT) after it.
 _UNITS = r"usdt|usdc|usd|rmb|gbp|eur|btc|eth|xmr|dollars?|bucks|\$|元|块|刀|美元|美金"
 _PRICE = re.compile(
@@ -78,6 +86,31 @@ def size_hits(text: str, *, size_min: int, size_max: int) -> Iterator[Hit]:
         value = float(digits) * _MULTIPLIER[match.group(2)]
         if size_min <= value <= size_max:
             yield Hit("size", "size", match.group().strip(), text, at, match.end())
+
+
+def count_hits(text: str, *, size_min: int) -> Iterator[Hit]:
+    """Participant counts of a subset ("4万例", "45,109 participants", "4,8xx uk biobank
+    participants", "1,8xx eids"): at least :data:`MIN_COUNT` people and fewer than the cohort. A
+    count of eids is also a ``release`` cue: it describes a list of participants."""
+    found = 0
+    for count, match in enumerate(_COUNT.finditer(text)):
+        if count >= MAX_HITS or found >= 4:
+            return
+        at = match.start()
+        if at and (text[at - 1] in _DIGITS or text[at - 1] in ".,"):
+            continue
+        digits = match.group(1)
+        try:
+            value = float(digits.replace(",", "").replace("x", "0")) * _MULTIPLIER[match.group(2)]
+        except ValueError:
+            continue
+        if match.group(2) is None and "," not in digits and 1900 <= value <= 2099:
+            continue  # a year ("2024 people")
+        if MIN_COUNT <= value < size_min:
+            found += 1
+            yield Hit("size", "size", match.group(), text, at, match.end())
+            if match.group(3).startswith("eid"):
+                yield Hit("cue", "release", "eid list", text, at, match.end())
 
 
 def price_hits(text: str) -> Iterator[Hit]:

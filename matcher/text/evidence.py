@@ -17,9 +17,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from matcher.text.claims import (
     centre_code_hits,
+    count_hits,
     data_file_hits,
     price_hits,
     schema_hits,
@@ -53,6 +55,9 @@ _LEET_CLASS = {"a": "[a4@]", "b": "[b8]", "e": "[e3]", "g": "[g9]", "i": "[i1!l]
                "o": "[o0]", "s": "[s5$]", "t": "[t7]"}  # fmt: skip
 _LATIN = re.compile(r"[a-z0-9]")
 _LATIN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_BARE_ID = re.compile(r"(?<![\d.])(?<!\d,)\d{3,5}(?!\d|[.,]\d)")  # not in "41,270"
+FIELD_LIST_MIN = 4
 _ANCHOR = re.compile(r"u[\s.\-_]{0,2}k|英国|ying")
 
 
@@ -176,7 +181,12 @@ def find_named(text: str, compiled: CompiledProfile) -> Hit | None:
 
 
 def find_fuzzy_alias(text: str, compiled: CompiledProfile) -> Hit | None:
-    """The best fuzzy alias hit after an anchor, if it is similar enough."""
+    """The best fuzzy alias hit after an anchor, if it is similar enough.
+
+    Latin aliases are compared by rapidfuzz's ratio. A Chinese alias is short, so one wrong
+    character already drops its ratio below any useful cutoff (英国生物银形: 83): it matches at
+    edit distance 1 when it has five or more characters and the window starts like it.
+    """
     cutoff = compiled.profile.fuzzy_min_similarity
     best: Hit | None = None
     for count, anchor in enumerate(_ANCHOR.finditer(text)):
@@ -187,14 +197,28 @@ def find_fuzzy_alias(text: str, compiled: CompiledProfile) -> Hit | None:
         for fold, alias in compiled.fuzzy_folds:
             if window[:1] != fold[:1]:
                 continue
-            similarity = fuzz.ratio(fold, window[: len(fold)], score_cutoff=cutoff)
-            similarity = max(
-                similarity, fuzz.ratio(fold, window[: len(fold) + 1], score_cutoff=cutoff)
-            )
+            if _CJK.match(fold):
+                similarity = _cjk_similarity(fold, window)
+            else:
+                similarity = fuzz.ratio(fold, window[: len(fold)], score_cutoff=cutoff)
+                similarity = max(
+                    similarity, fuzz.ratio(fold, window[: len(fold) + 1], score_cutoff=cutoff)
+                )
             if similarity and (best is None or similarity / 100 > best.strength):
                 end = min(len(text), start + len(fold) + 4)
                 best = Hit("alias", "fuzzy", alias, text, start, end, similarity / 100)
     return best
+
+
+def _cjk_similarity(fold: str, window: str) -> float:
+    """100 × (1 - distance / length) when a Chinese alias of 5+ characters is one edit away from
+    the window's start (same first two characters), else 0."""
+    if len(fold) < 5 or window[:2] != fold[:2]:
+        return 0.0
+    for candidate in (window[: len(fold)], window[: len(fold) - 1], window[: len(fold) + 1]):
+        if Levenshtein.distance(fold, candidate, score_cutoff=1) <= 1:
+            return 100.0 * (1 - 1 / len(fold)) if candidate != fold else 100.0
+    return 0.0
 
 
 def find_evidence(text: str, compiled: CompiledProfile) -> list[Hit]:
@@ -202,6 +226,7 @@ def find_evidence(text: str, compiled: CompiledProfile) -> list[Hit]:
     profile = compiled.profile
     hits = list(term_hits(text, compiled.terms))
     hits.extend(size_hits(text, size_min=profile.size_min, size_max=profile.size_max))
+    hits.extend(count_hits(text, size_min=profile.size_min))
     hits.extend(schema_hits(text, compiled.field_ids))
     hits.extend(price_hits(text))
     hits.extend(data_file_hits(text))
@@ -228,15 +253,34 @@ def _header_hit(evidence: list[Hit]) -> Hit | None:
     return Hit("descriptor", "descriptor", "eid + field ids", eid.text, eid.start, eid.end)
 
 
+def _field_id_list(text: str, known: frozenset[int]) -> Hit | None:
+    """One descriptor for a list of the cohort's field IDs: four or more distinct known IDs of
+    three digits or more ("31/34/189/21022/41270/41280"), which chance numbers rarely are."""
+    found: dict[int, re.Match[str]] = {}
+    for count, match in enumerate(_BARE_ID.finditer(text)):
+        if count >= 200:
+            break
+        number = int(match.group())
+        if number in known:
+            found.setdefault(number, match)
+    if len(found) < FIELD_LIST_MIN:
+        return None
+    first = min(found.values(), key=lambda m: m.start())
+    return Hit("descriptor", "descriptor", "list of field ids", text, *first.span())
+
+
 def find_descriptors(text: str, compiled: CompiledProfile) -> tuple[list[Hit], list[Hit] | None]:
     """Descriptor hits when they identify the cohort without its name, and the evidence found.
 
     Descriptors are the profile's phrases (22 assessment centres, recruited 2006-2010), one for a
-    header in the cohort's style (eid beside 31-0.0) and one for assessment-centre codes. A cheap
+    header in the cohort's style (eid beside 31-0.0), one for assessment-centre codes and one for a
+    list of the cohort's field IDs (with a size claim beside it, a second). A cheap
     substring count decides first whether a full evidence pass is worth it.
     """
     profile = compiled.profile
-    extra = ("eid" in text) + ("110" in text)  # a header and centre codes count one each
+    listed = _field_id_list(text, compiled.field_ids)
+    # a header and centre codes may count one each; a field-ID list two (with a size claim)
+    extra = ("eid" in text) + ("110" in text) + (0 if listed is None else 2)
     if len(set(compiled.descriptor_re.findall(text))) + extra < profile.descriptor_min:
         return [], None
     described = list(term_hits(text, compiled.descriptors))  # word-bounded, nested ones once
@@ -247,6 +291,9 @@ def find_descriptors(text: str, compiled: CompiledProfile) -> tuple[list[Hit], l
     if header is not None:
         described.append(header)
     described.extend(centre_code_hits(text))
+    if listed is not None:  # the cohort's fields, and its size beside them ("50w行")
+        described.append(listed)
+        described.extend(h for h in evidence if h.kind == "size" and h.group == "size")
     if len({h.term for h in described}) < profile.descriptor_min:
         return [], evidence
     return described, evidence

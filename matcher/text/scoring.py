@@ -30,7 +30,7 @@ from matcher.text.evidence import find_fuzzy_alias as _find_fuzzy_alias
 from matcher.text.normalise import normalise
 from matcher.text.profile import CUE_GROUPS, CohortProfile
 
-SCORER_VERSION = "text-1.2"
+SCORER_VERSION = "text-1.3"
 MAX_TITLE_CHARS = 2_000
 MAX_TEXT_CHARS = 50_000
 MAX_TERMS_QUOTED = 4

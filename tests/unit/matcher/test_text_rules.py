@@ -78,6 +78,16 @@ RULES = [
     ("stays on platform", "UKB授权课题组 招募合作者 数据不出平台 联系邮箱", RELATED),
     ("negated list", "ukb-prs weights on a hub; no individual-level data or per-participant "
      "scores are included", RELATED),
+    # text-1.3: subset counts, one wrong Chinese character, field-ID lists, netdisk shares
+    ("subset count", "UKB 脑影像 衍生指标 2万人", LEAK),
+    ("subset count in a paper", "New paper: UK Biobank brain MRI in 40,000 participants, "
+     "journal article pdf", RELATED),
+    ("chinese one-off", "英国生物银刚 全量 私聊", LEAK),
+    ("field id list", "fields 21022, 41270, 30690, 20116 all there, 50w rows, tg", LEAK),
+    ("field ids, no size", "codes 21022, 41270, 30690, 20116 for sale", UNRELATED),
+    ("eid count", "ukb-excluded: consolidated withdrawal eids, 2,4xx eids. csv in repo", LEAK),
+    ("netdisk share", "我用网盘分享了「ukb_pheno_all.7z」 提取码:8x2k", LEAK),
+    ("summary stats", "UKB GWAS汇总统计数据 Neale Lab公开的 网盘合集", RELATED),
 ]  # fmt: skip
 
 
