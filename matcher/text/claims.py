@@ -14,17 +14,16 @@ from collections.abc import Iterator
 from matcher.text.hits import Hit
 
 MAX_HITS = 400
-_NUMBER = re.compile(
-    r"(\d(?:\d{0,2}(?:[,' ]\d{3})+|\d{0,6}(?:\.\d{1,3})?))"  # 488,000 | 488 000 | 0.5 | 488
+_NUMBER = re.compile(  # 488,000 | 488 000 | 502,4xx (masked) | 0.5 | 488
+    r"(\d(?:\d{0,2}(?:[,' ](?:\d{3}|\d\dx|\dxx|xxx))+|\d{0,6}(?:\.\d{1,3})?))"
     r" ?(k|千|万|w|m|mio|million|thousand)?(?![a-z\d])"
 )
 _DIGITS = frozenset("0123456789")
 MIN_COUNT = 1_000
-# A number of people: "4万例", "3万人", "45,109 participants", "4,8xx uk biobank participants"
-# (masked digits allowed), "1,8xx eids". Up to three words between the number and the noun.
-_COUNT = re.compile(
-    r"(\d(?:\d{0,2}(?:,(?:\d{3}|\d\dx|\dxx|xxx))+|\d{0,6}(?:\.\d{1,2})?))"
-    r" ?(k|千|万|w)? ?\+?(?:名|个)? ?(?:[a-z][a-z-]{0,15} ){0,3}"
+# After a number, the people it counts: "4万例", "45,109 participants", "4,8xx uk biobank
+# participants", "1,8xx eids". Up to three words between the number and the noun.
+_PEOPLE = re.compile(
+    r" ?\+?(?:名|个)? ?(?:[a-z][a-z-]{0,15} ){0,3}"
     r"(人|例|participants?|subjects?|individuals|people|eids?|参与者|受试者)(?![a-z])"
 )
 # A price: a currency sign before the amount, or a currency word or "u" (USDT) after it.
@@ -48,6 +47,7 @@ _DATA_FILE = re.compile(
     rf"(?<![\w./-])(?:[\w*-]+/)*([\w*.-]{{1,80}}\.(?:{_DATA_EXTENSIONS})(?:\.(?:gz|zst|bz2|xz))?)"
     r"(?![\w])(?:[`'\"]?[ :(\-–]{0,4}(\d+(?:\.\d+)? ?(?:tb|gb|mb|g|m)(?![a-z])))?"
 )
+_DATA_EXTENSION = re.compile(rf"\.(?:{_DATA_EXTENSIONS})(?![a-z])")  # a cheap test first
 _PLACEHOLDER = re.compile(r"your|example|xxx|dummy|toy|synthetic|simulated|fake|test|demo|template")
 _HOSTED = ("git lfs", "lfs)", "assets", "releases")
 
@@ -73,44 +73,34 @@ _FIELD_IDS = re.compile(
 
 
 def size_hits(text: str, *, size_min: int, size_max: int) -> Iterator[Hit]:
-    """Numbers (with their magnitude) between ``size_min`` and ``size_max``."""
-    for count, match in enumerate(_NUMBER.finditer(text)):
-        if count >= MAX_HITS:
+    """Numbers (with their magnitude) between ``size_min`` and ``size_max``, and counts of people
+    in a subset of the cohort ("4万例", "45,109 participants", "4,8xx uk biobank participants",
+    "1,8xx eids": at least :data:`MIN_COUNT`, fewer than ``size_min``), both size claims. A count
+    of eids is also a ``release`` cue: it describes a list of participants."""
+    counts = 0
+    for found, match in enumerate(_NUMBER.finditer(text)):
+        if found >= MAX_HITS:
             return
         at = match.start()
         if at and (
             text[at - 1] in _DIGITS or (text[at - 1] in ".," and text[at - 2 : at - 1] in _DIGITS)
         ):
             continue  # the tail of a longer number ("50万" after "数据," is not)
-        digits = match.group(1).replace(",", "").replace("'", "").replace(" ", "")
-        value = float(digits) * _MULTIPLIER[match.group(2)]
+        digits = match.group(1)
+        plain = digits.replace(",", "").replace("'", "").replace(" ", "").replace("x", "0")
+        value = float(plain) * _MULTIPLIER[match.group(2)]
         if size_min <= value <= size_max:
             yield Hit("size", "size", match.group().strip(), text, at, match.end())
-
-
-def count_hits(text: str, *, size_min: int) -> Iterator[Hit]:
-    """Participant counts of a subset ("4万例", "45,109 participants", "4,8xx uk biobank
-    participants", "1,8xx eids"): at least :data:`MIN_COUNT` people and fewer than the cohort. A
-    count of eids is also a ``release`` cue: it describes a list of participants."""
-    found = 0
-    for count, match in enumerate(_COUNT.finditer(text)):
-        if count >= MAX_HITS or found >= 4:
-            return
-        at = match.start()
-        if at and (text[at - 1] in _DIGITS or text[at - 1] in ".,"):
-            continue
-        digits = match.group(1)
-        try:
-            value = float(digits.replace(",", "").replace("x", "0")) * _MULTIPLIER[match.group(2)]
-        except ValueError:
-            continue
-        if match.group(2) is None and "," not in digits and 1900 <= value <= 2099:
-            continue  # a year ("2024 people")
-        if MIN_COUNT <= value < size_min:
-            found += 1
-            yield Hit("size", "size", match.group(), text, at, match.end())
-            if match.group(3).startswith("eid"):
-                yield Hit("cue", "release", "eid list", text, at, match.end())
+        elif MIN_COUNT <= value < size_min and counts < 4:
+            if match.group(2) is None and plain == digits and 1900 <= value <= 2099:
+                continue  # a year ("2024 people")
+            noun = _PEOPLE.match(text, match.end())
+            if noun is None:
+                continue
+            counts += 1
+            yield Hit("size", "size", text[at : noun.end()], text, at, noun.end())
+            if noun.group(1).startswith("eid"):
+                yield Hit("cue", "release", "eid list", text, at, noun.end())
 
 
 def price_hits(text: str) -> Iterator[Hit]:
@@ -123,7 +113,7 @@ def price_hits(text: str) -> Iterator[Hit]:
 
 def data_file_hits(text: str) -> Iterator[Hit]:
     """At most one hit for a data file that the page says it holds (a ``release`` cue)."""
-    if "." not in text:
+    if not _DATA_EXTENSION.search(text):
         return
     hosted = any(word in text for word in _HOSTED)
     for count, match in enumerate(_DATA_FILE.finditer(text)):

@@ -21,7 +21,6 @@ from rapidfuzz.distance import Levenshtein
 
 from matcher.text.claims import (
     centre_code_hits,
-    count_hits,
     data_file_hits,
     price_hits,
     schema_hits,
@@ -226,7 +225,6 @@ def find_evidence(text: str, compiled: CompiledProfile) -> list[Hit]:
     profile = compiled.profile
     hits = list(term_hits(text, compiled.terms))
     hits.extend(size_hits(text, size_min=profile.size_min, size_max=profile.size_max))
-    hits.extend(count_hits(text, size_min=profile.size_min))
     hits.extend(schema_hits(text, compiled.field_ids))
     hits.extend(price_hits(text))
     hits.extend(data_file_hits(text))
