@@ -15,6 +15,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cache
 from operator import attrgetter
 
 from matcher.text.evidence import (
@@ -90,6 +91,12 @@ def _sigmoid(logit: float) -> float:
 def _quote(hits: list[Hit]) -> str:
     terms = ", ".join(map(repr, dict.fromkeys(map(_TERM, hits[:12]))))
     return f"{terms}: “{hits[0].snippet}”"
+
+
+@cache
+def _labelled(label: str, weight: float) -> str:
+    """A reason's opening, "data terms (+1.1): ", formatted once per label and weight."""
+    return f"{label} ({weight:+.1f}): "
 
 
 def _pick(pair: tuple[float, float], count: int, *, many: int = 2) -> float:
@@ -173,16 +180,16 @@ def score_normalised(body: str, profile: CohortProfile) -> TextScore:
         if hits:
             w = _pick(weights.groups[group], _distinct(hits))
             logit += w
-            reasons.append(f"{_GROUP_LABELS[group]} ({w:+.1f}): {_quote(hits)}")
+            reasons.append(_labelled(_GROUP_LABELS[group], w) + _quote(hits))
     size = by_group.get(("size", "size"))
     if size:
         logit += weights.size
-        reasons.append(f"size claim ({weights.size:+.1f}): {_quote(size)}")
+        reasons.append(_labelled("size claim", weights.size) + _quote(size))
     schema = [h for (kind, _), hits in by_group.items() if kind == "schema" for h in hits]
     if schema:
         w = _pick(weights.schema, _distinct(schema), many=3)
         logit += w
-        reasons.append(f"schema terms ({w:+.1f}): {_quote(schema)}")
+        reasons.append(_labelled("schema terms", w) + _quote(schema))
     # Real participant-level data, said twice over, is not excused by the page being code, a paper
     # or a tutorial; said once ("真实数据" in a course's blurb), it only adds its weight.
     release = by_group.get(("cue", "release"), [])
@@ -197,7 +204,7 @@ def score_normalised(body: str, profile: CohortProfile) -> TextScore:
             reasons.append(f"negative context overridden by real data: {label}: {_quote(hits)}")
         elif w:
             negative_total += w
-            reasons.append(f"negative context: {label} ({w:+.1f}): {_quote(hits)}")
+            reasons.append(_labelled(f"negative context: {label}", w) + _quote(hits))
     return _verdict(logit + max(negative_total, weights.negative_floor), reasons, language, profile)
 
 

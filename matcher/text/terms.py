@@ -33,7 +33,7 @@ class TermIndex:
 
     words: dict[str, tuple[str, Groups]]
     phrases: dict[str, tuple[tuple[str, re.Pattern[str], Groups], ...]]
-    cjk: dict[str, tuple[tuple[str, Groups], ...]]  # by first character
+    cjk: dict[str, tuple[tuple[str, str, Groups], ...]]  # by first character, with the second
     word_keys: frozenset[str]
     phrase_keys: frozenset[str]
     cjk_keys: frozenset[str]
@@ -44,10 +44,10 @@ def index_terms(term_groups: dict[str, Groups]) -> TermIndex:
     """Index every term of ``term_groups`` (term -> the kinds and groups it counts for)."""
     words: dict[str, tuple[str, Groups]] = {}
     phrases: dict[str, list[tuple[str, re.Pattern[str], Groups]]] = {}
-    cjk: dict[str, list[tuple[str, Groups]]] = {}
+    cjk: dict[str, list[tuple[str, str, Groups]]] = {}
     for term, groups in term_groups.items():
         if CJK_CHAR.search(term):
-            cjk.setdefault(term[0], []).append((term, groups))
+            cjk.setdefault(term[0], []).append((term, term[1 if len(term) > 1 else 0], groups))
         elif WORD.fullmatch(term):
             words[term] = (term, groups)
         elif WORD.search(term):
@@ -99,8 +99,11 @@ def _spans(text: str, index: TermIndex) -> list[Span]:
                 start, end = match.span()
                 found.append((start - end, start, term, end, groups))
     if not text.isascii():
-        for first in index.cjk_keys.intersection(text):
-            for term, groups in index.cjk[first]:
+        chars = set(text)
+        for first in index.cjk_keys & chars:
+            for term, second, groups in index.cjk[first]:
+                if second not in chars:
+                    continue  # cheaper than a find that fails
                 at = text.find(term)
                 if at >= 0:
                     found.append((-len(term), at, term, at + len(term), groups))
