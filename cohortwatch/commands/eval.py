@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -9,6 +10,8 @@ import click
 from cohortwatch.commands.match import profile_option
 from cohortwatch.errors import UsageError
 from matcher.text.evaluation import LabelledListing, evaluate, format_report, parse_corpus
+from matcher.text.model import train_model
+from matcher.text.scoring import listing_body
 
 MAX_CORPUS_BYTES = 50_000_000
 
@@ -87,6 +90,53 @@ def listings(corpus: Path, split: str, profile_path: Path | None, show_errors: i
         click.echo(f"  title: {listing.title[:120]}")
         for reason in result.reasons:
             click.echo(f"  - {reason}")
+
+
+@eval_group.command("train-model")
+@click.argument("corpus", type=click.Path(path_type=Path))
+@click.option(
+    "--split",
+    "splits",
+    multiple=True,
+    required=True,
+    help="Learn from the listings of this split; repeat for several. Never the held-out ones.",
+)
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="Where to write the model (JSON); name it in the profile's 'model' section.",
+)
+def train_model_command(corpus: Path, splits: tuple[str, ...], out_path: Path) -> None:
+    """Learn the wording model of a profile from labelled listings.
+
+    A logistic regression over words, Chinese characters and their pairs: leak offers against
+    everything else. The result is deterministic for the same corpus and splits. Train on the
+    development splits only, then measure with `eval listings` on a split it never saw.
+
+    Example:
+
+    \b
+        cohortwatch eval train-model tests/data/listings --split dev --split blind \\
+            --out matcher/profiles/ukbiobank-wording.json
+    """
+    listings = [x for split in splits for x in load_corpus(corpus, split=split)]
+    variants = Counter(x.group for x in listings)
+    examples = [
+        (listing_body(title=x.title, text=x.text), x.label == "leak-offer", 1 / variants[x.group])
+        for x in listings
+    ]
+    model = train_model(examples, trained_on=splits)
+    try:
+        out_path.write_text(model.to_json() + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write {out_path}: {exc.strerror or exc}") from exc
+    offers = sum(offer for _, offer, _ in examples)
+    click.echo(
+        f"learned from {len(examples)} listings ({offers} leak offers) of {', '.join(splits)}: "
+        f"{len(model.weights)} n-gram weights, written to {out_path}"
+    )
 
 
 def register(group: click.Group) -> None:

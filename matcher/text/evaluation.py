@@ -35,6 +35,7 @@ class LabelledListing:
     split: str = ""
     language: str = ""
     source_kind: str = ""
+    group: str = ""  # variants of one written listing share a group
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ def parse_corpus(text: str, *, source: str = "corpus") -> list[LabelledListing]:
                 split=str(row.get("split", "")),
                 language=str(row.get("language", "")),
                 source_kind=str(row.get("source_kind", "")),
+                group=str(row.get("group") or row["id"]),
             )
         )
     return listings

@@ -3,16 +3,18 @@
 A profile is data an operator edits (docs/cohort-profile.md); the shipped one for UK Biobank is
 ``matcher/profiles/ukbiobank.yaml``. :func:`parse_profile` takes YAML text and returns a frozen
 :class:`CohortProfile` with every term already normalised; anything malformed raises
-:class:`ProfileError` naming the section. Loading reads the file it is given and nothing else.
+:class:`ProfileError` naming the section. Loading reads the file it is given and, when its
+``model`` section names one, the wording model beside it (:mod:`matcher.text.model`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
+from importlib.abc import Traversable
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -20,6 +22,7 @@ from typing import Any
 import yaml
 
 from matcher.errors import MatchError
+from matcher.text.model import ModelError, WordingModel, parse_model
 from matcher.text.normalise import normalise
 
 CUE_GROUPS = ("data", "offer", "transaction", "contact", "release")
@@ -93,6 +96,8 @@ class CohortProfile:
     ambiguous_aliases: frozenset[str] = frozenset()  # aliases that also name something else
     other_meanings: tuple[str, ...] = ()  # phrases showing an ambiguous alias means that
     name_patterns: tuple[str, ...] = ()  # regexes that name the cohort in other words
+    model: WordingModel | None = None  # learned wording log-odds, added for named listings
+    model_weight: float = 0.0  # how much of the model's log-odds the score takes
 
     @property
     def field_ids(self) -> frozenset[int]:
@@ -180,8 +185,11 @@ def _fields(data: Any) -> tuple[FieldTerms, ...]:
     return tuple(fields.values())
 
 
-def parse_profile(text: str, *, source: str = "profile") -> CohortProfile:
-    """Parse a cohort profile from YAML text; ``source`` names it in error messages."""
+def parse_profile(
+    text: str, *, source: str = "profile", folder: Path | Traversable | None = None
+) -> CohortProfile:
+    """Parse a cohort profile from YAML text; ``source`` names it in error messages, ``folder``
+    is where its wording model file is (needed only when the profile has a ``model`` section)."""
     if len(text) > MAX_PROFILE_BYTES:
         raise ProfileError(f"{source}: profile is larger than {MAX_PROFILE_BYTES} bytes")
     try:
@@ -193,9 +201,37 @@ def parse_profile(text: str, *, source: str = "profile") -> CohortProfile:
     if not isinstance(data, Mapping):
         raise ProfileError(f"{source}: a profile is a YAML mapping with name, aliases, cues, ...")
     try:
-        return _build(data)
+        profile = _build(data)
+        section = data.get("model")
+        if section is None:
+            return profile
+        model, weight = _model(section, folder)
     except ProfileError as exc:
         raise ProfileError(f"{source}: {exc}") from None
+    return replace(profile, model=model, model_weight=weight)
+
+
+def _model(section: Any, folder: Path | Traversable | None) -> tuple[WordingModel, float]:
+    """The wording model the ``model`` section names, read from the profile's folder."""
+    if not isinstance(section, Mapping) or not isinstance(section.get("file"), str):
+        raise ProfileError("profile section 'model' needs 'file' (a JSON file beside it)")
+    weight = _number(section.get("weight", 1.0), "model.weight")
+    name = section["file"]
+    if "/" in name or "\\" in name or name.startswith("."):
+        raise ProfileError(f"model file {name!r} must be a plain file name beside the profile")
+    if folder is None:
+        raise ProfileError("profile has a 'model' section but no folder to read its file from")
+    try:
+        text = folder.joinpath(name).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProfileError(
+            f"cannot read model file {name!r} beside the profile ({exc.__class__.__name__});"
+            " copy it there, or remove the 'model' section"
+        ) from exc
+    try:
+        return parse_model(text, source=name), weight
+    except ModelError as exc:
+        raise ProfileError(str(exc)) from None
 
 
 def _patterns(value: Any) -> tuple[str, ...]:
@@ -277,11 +313,12 @@ def load_profile(path: Path) -> CohortProfile:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ProfileError(f"profile {path} is not UTF-8 text") from exc
-    return parse_profile(text, source=str(path))
+    return parse_profile(text, source=str(path), folder=path.parent)
 
 
 @cache
 def default_profile() -> CohortProfile:
     """The shipped UK Biobank profile (parsed once per process)."""
-    text = resources.files("matcher.profiles").joinpath(SHIPPED_PROFILE).read_text("utf-8")
-    return parse_profile(text, source=SHIPPED_PROFILE)
+    folder = resources.files("matcher.profiles")
+    text = folder.joinpath(SHIPPED_PROFILE).read_text("utf-8")
+    return parse_profile(text, source=SHIPPED_PROFILE, folder=folder)

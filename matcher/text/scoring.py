@@ -2,7 +2,8 @@
 
 ``score = sigmoid(bias + Σ weights)`` with the profile's log-odds weights: an alias hit (scaled by
 its similarity when fuzzy), each cue group (one term, or two and more distinct terms), a size
-claim, schema terms, and negative contexts (summed, floored). A listing that never names the
+claim, schema terms, negative contexts (summed, floored) and, when the profile has one, the
+wording model's log-odds scaled by its weight (:mod:`matcher.text.model`). A listing that never names the
 cohort is ``unrelated`` with score 0; one that names it is ``leak-offer`` at or above the
 profile's threshold and ``related`` below. Every contribution becomes a reason quoting the
 listing's own (normalised) words, so an analyst sees why without opening the page.
@@ -28,10 +29,12 @@ from matcher.text.evidence import (
     find_named,
 )
 from matcher.text.evidence import find_fuzzy_alias as _find_fuzzy_alias
+from matcher.text.hits import snippet
+from matcher.text.model import shown
 from matcher.text.normalise import normalise
 from matcher.text.profile import CUE_GROUPS, CohortProfile
 
-SCORER_VERSION = "text-1.3"
+SCORER_VERSION = "text-2.0"
 MAX_TITLE_CHARS = 2_000
 MAX_TEXT_CHARS = 50_000
 MAX_TERMS_QUOTED = 4
@@ -205,7 +208,27 @@ def score_normalised(body: str, profile: CohortProfile) -> TextScore:
         elif w:
             negative_total += w
             reasons.append(_labelled(f"negative context: {label}", w) + _quote(hits))
+    if profile.model is not None and profile.model_weight:
+        model_logit, parts = profile.model.evidence(body)
+        w = profile.model_weight * model_logit
+        logit += w
+        reasons.append(_model_reason(w, parts, body))
     return _verdict(logit + max(negative_total, weights.negative_floor), reasons, language, profile)
+
+
+def _model_reason(weight: float, parts: list[tuple[str, float]], body: str) -> str:
+    """The wording model's share of the score, the n-grams that pushed hardest its way, and the
+    text around the strongest of them."""
+    sign = 1.0 if weight >= 0 else -1.0
+    strongest = sorted((p for p in parts if p[1] * sign > 0), key=lambda p: (-abs(p[1]), p[0]))
+    kind = "leak offers" if weight >= 0 else "listings that offer nothing"
+    opening = _labelled(f"wording like the corpus's {kind}", weight)
+    if not strongest:
+        return opening + "no single word stands out"
+    quoted = ", ".join(repr(shown(g)) for g, _ in strongest[:MAX_TERMS_QUOTED])
+    first = strongest[0][0].split(" ", 1)[0]
+    at = max(body.find(first), 0)
+    return f"{opening}{quoted}: “{snippet(body, at, at + len(first))}”"
 
 
 def _verdict(logit: float, reasons: list[str], language: str, profile: CohortProfile) -> TextScore:
@@ -218,5 +241,9 @@ def _verdict(logit: float, reasons: list[str], language: str, profile: CohortPro
 
 def score_listing_text(*, title: str, text: str, profile: CohortProfile) -> TextScore:
     """Score how likely a listing offers the cohort's participant data, with reasons."""
-    body = normalise(f"{title[:MAX_TITLE_CHARS]}\n{text[:MAX_TEXT_CHARS]}")
-    return score_normalised(body, profile)
+    return score_normalised(listing_body(title=title, text=text), profile)
+
+
+def listing_body(*, title: str, text: str) -> str:
+    """The normalised text the scorer reads: title and text joined, each capped."""
+    return normalise(f"{title[:MAX_TITLE_CHARS]}\n{text[:MAX_TEXT_CHARS]}")

@@ -87,3 +87,14 @@ def test_eval_missing_corpus_is_one_line(capsys: pytest.CaptureFixture[str]) -> 
         main(["eval", "listings", "/no/such/corpus"])
     assert exit_info.value.code == 2
     assert capsys.readouterr().err.startswith("Error: /no/such/corpus does not exist")
+
+
+def test_eval_train_model_writes_a_model_the_profile_can_use(tmp_path: Path) -> None:
+    out = tmp_path / "wording.json"
+    args = ["eval", "train-model", str(CORPUS), "--split", "blind", "--out", str(out)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "learned from 179 listings (64 leak offers) of blind" in result.output
+    from matcher.text.model import parse_model
+
+    assert parse_model(out.read_text(encoding="utf-8")).trained_on == ("blind",)

@@ -21,10 +21,49 @@ def test_shipped_profile_loads_with_normalised_terms() -> None:
     assert profile.weights.negatives["goods"][0] < 0 < profile.weights.groups["offer"][0]
 
 
-def test_load_profile_reads_a_file(tmp_path: Path) -> None:
+def test_load_profile_reads_a_file_and_its_model(tmp_path: Path) -> None:
     path = tmp_path / "p.yaml"
     path.write_text(SHIPPED.read_text(encoding="utf-8").replace("UK Biobank\n", "Mine\n", 1))
-    assert load_profile(path).name == "Mine"
+    model = SHIPPED.with_name("ukbiobank-wording.json")
+    (tmp_path / model.name).write_bytes(model.read_bytes())
+    profile = load_profile(path)
+    assert profile.name == "Mine"
+    assert profile.model is not None and profile.model == default_profile().model
+
+
+@pytest.mark.parametrize(
+    ("model_section", "message"),
+    [
+        (
+            "model:\n  file: absent.json\n",
+            "cannot read model file 'absent.json' beside the profile",
+        ),
+        ("model:\n  file: ../x.json\n", "must be a plain file name"),
+        ("model:\n  weight: 1\n", "'model' needs 'file'"),
+        ("model:\n  file: bad.json\n", "bad.json: not JSON"),
+        ("model:\n  file: shape.json\n", "needs a number 'bias'"),
+    ],
+)
+def test_bad_model_sections_are_named(tmp_path: Path, model_section: str, message: str) -> None:
+    (tmp_path / "bad.json").write_text("{oops", encoding="utf-8")
+    (tmp_path / "shape.json").write_text('{"format": 1, "bias": "x"}', encoding="utf-8")
+    shipped = SHIPPED.read_text(encoding="utf-8")
+    start = shipped.index("\nmodel:\n")
+    end = shipped.index("\n\n", start + 1)
+    path = tmp_path / "p.yaml"
+    path.write_text(shipped[:start] + "\n" + model_section + shipped[end:], encoding="utf-8")
+    with pytest.raises(ProfileError, match=message):
+        load_profile(path)
+
+
+def test_a_profile_without_a_model_scores_by_rules_alone(tmp_path: Path) -> None:
+    shipped = SHIPPED.read_text(encoding="utf-8")
+    start = shipped.index("\nmodel:\n")
+    end = shipped.index("\n\n", start + 1)
+    path = tmp_path / "p.yaml"
+    path.write_text(shipped[:start] + shipped[end:], encoding="utf-8")
+    profile = load_profile(path)
+    assert profile.model is None and profile.model_weight == 0.0
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,80 @@
+"""The wording model: n-grams, training, the shipped file, and its share of a score."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from matcher.listing_text import UK_BIOBANK_PROFILE, score_listing_text
+from matcher.text.evaluation import parse_corpus
+from matcher.text.model import ModelError, ngrams, parse_model, shown, train_model
+from matcher.text.scoring import listing_body
+
+ROOT = Path(__file__).resolve().parents[3]
+CORPUS = ROOT / "tests" / "data" / "listings"
+SHIPPED_MODEL = ROOT / "matcher" / "profiles" / "ukbiobank-wording.json"
+
+
+def test_ngrams_are_words_pairs_and_chinese_triples() -> None:
+    grams = ngrams("uk biobank 出售数据")
+    assert {"uk", "biobank", "uk biobank", "出", "出 售", "出售数", "售数据"} <= grams
+    assert "biobank 出" in grams  # a Latin word beside a Chinese character is a pair too
+    assert shown("出 售") == "出售" and shown("uk biobank") == "uk biobank"
+
+
+def test_training_separates_offers_and_is_deterministic() -> None:
+    examples = [
+        (listing_body(title=t, text=""), offer, 1.0)
+        for t, offer in [
+            ("cohort data for sale dm", True),
+            ("cohort dump sale escrow", True),
+            ("cohort paper review journal", False),
+            ("cohort course webinar", False),
+        ]
+    ]
+    first, second = train_model(examples, epochs=20), train_model(examples, epochs=20)
+    assert first == second
+    assert first.weights["sale"] > 0 > first.weights["journal"]
+    assert parse_model(first.to_json()) == first
+
+
+def test_shipped_model_is_what_the_committed_corpus_trains() -> None:
+    """A stale model cannot ship: retraining on the splits it names gives the same file."""
+    shipped = parse_model(SHIPPED_MODEL.read_text(encoding="utf-8"))
+    assert shipped.trained_on == ("dev", "blind", "blind2", "blind3")  # never test or blind4
+    listings = [
+        x
+        for split in shipped.trained_on
+        for path in sorted(CORPUS.glob("*.jsonl"))
+        for x in parse_corpus(path.read_text(encoding="utf-8"))
+        if x.split == split
+    ]
+    variants = Counter(x.group for x in listings)
+    examples = [
+        (listing_body(title=x.title, text=x.text), x.label == "leak-offer", 1 / variants[x.group])
+        for x in listings
+    ]
+    assert train_model(examples, trained_on=shipped.trained_on) == shipped
+
+
+def test_model_reason_quotes_words_and_text() -> None:
+    result = score_listing_text(
+        title="UK Biobank data for sale", text="telegram @x", profile=UK_BIOBANK_PROFILE
+    )
+    reason = next(r for r in result.reasons if r.startswith("wording like the corpus's"))
+    assert "'telegram'" in reason and "“" in reason
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[]", "not a wording model of format 1"),
+        ('{"format": 1, "bias": 0, "weights": {"a": "b"}}', "every model weight must be a number"),
+        ("x" * 10, "not JSON"),
+    ],
+)
+def test_bad_model_files_are_named(text: str, message: str) -> None:
+    with pytest.raises(ModelError, match=message):
+        parse_model(text, source="m.json")
