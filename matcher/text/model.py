@@ -15,6 +15,7 @@ import json
 import math
 import random
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from itertools import pairwise
@@ -109,6 +110,7 @@ def train_model(
     l2: float = 1e-2,
     seed: int = 0,
     keep: float = 0.02,
+    min_listings: int = 1,
 ) -> WordingModel:
     """Logistic regression by stochastic gradient descent on (normalised body, is leak offer,
     weight): give the variants of one written listing a weight that sums to one, so that a
@@ -120,6 +122,9 @@ def train_model(
     rows = [
         (sorted(ngrams(body)), 1.0 if offer else 0.0, weight) for body, offer, weight in examples
     ]
+    if min_listings > 1:  # an n-gram of one or two listings is that listing, not a way of writing
+        seen = Counter(g for grams, _, _ in rows for g in grams)
+        rows = [([g for g in grams if seen[g] >= min_listings], t, w) for grams, t, w in rows]
     weights: dict[str, float] = {}
     bias = 0.0
     order = list(range(len(rows)))

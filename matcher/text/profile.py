@@ -98,6 +98,7 @@ class CohortProfile:
     name_patterns: tuple[str, ...] = ()  # regexes that name the cohort in other words
     model: WordingModel | None = None  # learned wording log-odds, added for named listings
     model_weight: float = 0.0  # how much of the model's log-odds the score takes
+    model_cap: float = 2.0  # the model moves a score by at most this much log-odds either way
 
     @property
     def field_ids(self) -> frozenset[int]:
@@ -205,17 +206,20 @@ def parse_profile(
         section = data.get("model")
         if section is None:
             return profile
-        model, weight = _model(section, folder)
+        model, weight, cap = _model(section, folder)
     except ProfileError as exc:
         raise ProfileError(f"{source}: {exc}") from None
-    return replace(profile, model=model, model_weight=weight)
+    return replace(profile, model=model, model_weight=weight, model_cap=cap)
 
 
-def _model(section: Any, folder: Path | Traversable | None) -> tuple[WordingModel, float]:
+def _model(section: Any, folder: Path | Traversable | None) -> tuple[WordingModel, float, float]:
     """The wording model the ``model`` section names, read from the profile's folder."""
     if not isinstance(section, Mapping) or not isinstance(section.get("file"), str):
         raise ProfileError("profile section 'model' needs 'file' (a JSON file beside it)")
     weight = _number(section.get("weight", 1.0), "model.weight")
+    cap = _number(section.get("cap", 2.0), "model.cap")
+    if weight < 0 or cap < 0:
+        raise ProfileError("profile 'model.weight' and 'model.cap' must not be negative")
     name = section["file"]
     if "/" in name or "\\" in name or name.startswith("."):
         raise ProfileError(f"model file {name!r} must be a plain file name beside the profile")
@@ -229,7 +233,7 @@ def _model(section: Any, folder: Path | Traversable | None) -> tuple[WordingMode
             " copy it there, or remove the 'model' section"
         ) from exc
     try:
-        return parse_model(text, source=name), weight
+        return parse_model(text, source=name), weight, cap
     except ModelError as exc:
         raise ProfileError(str(exc)) from None
 

@@ -210,7 +210,8 @@ def score_normalised(body: str, profile: CohortProfile) -> TextScore:
             reasons.append(_labelled(f"negative context: {label}", w) + _quote(hits))
     if profile.model is not None and profile.model_weight:
         model_logit, parts = profile.model.evidence(body)
-        w = profile.model_weight * model_logit
+        cap = profile.model_cap
+        w = max(-cap, min(cap, profile.model_weight * model_logit))
         logit += w
         reasons.append(_model_reason(w, parts, body))
     return _verdict(logit + max(negative_total, weights.negative_floor), reasons, language, profile)

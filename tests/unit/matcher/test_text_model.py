@@ -10,6 +10,7 @@ import pytest
 from matcher.listing_text import UK_BIOBANK_PROFILE, score_listing_text
 from matcher.text.evaluation import parse_corpus
 from matcher.text.model import ModelError, ngrams, parse_model, shown, train_model
+from matcher.text.profile import parse_profile
 from matcher.text.scoring import listing_body
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -78,3 +79,15 @@ def test_model_reason_quotes_words_and_text() -> None:
 def test_bad_model_files_are_named(text: str, message: str) -> None:
     with pytest.raises(ModelError, match=message):
         parse_model(text, source="m.json")
+
+
+def test_the_models_share_is_capped(tmp_path: Path) -> None:
+    model = '{"format": 1, "bias": 0, "weights": {"journal": 40.0}}'
+    (tmp_path / "m.json").write_text(model, encoding="utf-8")
+    shipped = (ROOT / "matcher" / "profiles" / "ukbiobank.yaml").read_text(encoding="utf-8")
+    start = shipped.index("\nmodel:\n")
+    end = shipped.index("\n\n", start + 1)
+    section = "\nmodel:\n  file: m.json\n  weight: 1\n  cap: 1.5\n"
+    profile = parse_profile(shipped[:start] + section + shipped[end:], folder=tmp_path)
+    result = score_listing_text(title="UK Biobank journal", text="", profile=profile)
+    assert any(r.startswith("wording like the corpus's leak offers (+1.5)") for r in result.reasons)
