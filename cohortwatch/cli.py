@@ -55,11 +55,15 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "serve": (
         "cohortwatch.commands.serve",
-        "Serve the dashboard and JSON API (no login yet: keep it on 127.0.0.1).",
+        "Serve the dashboard, the JSON API and the scan endpoint (API tokens required).",
     ),
     "synth": (
         "cohortwatch.commands.synth",
         "Make synthetic cohorts shaped like UK Biobank extracts (no real data).",
+    ),
+    "token": (
+        "cohortwatch.commands.token",
+        "Make, list and revoke API tokens for the dashboard, the JSON API and the scan endpoint.",
     ),
     "watch": (
         "cohortwatch.commands.watch",

@@ -4,12 +4,14 @@ Generate a small synthetic cohort released to three applications and its keyed f
 serve the demo marketplace on 127.0.0.1 with samples cut from one release, crawl every demo source
 through the scheduler (each crawl in a child process, attachments scanned against the
 fingerprint), raise alerts, and report what was found against the marketplace's ground truth
-(which listings are planted leak offers, which are near misses, which release leaked).
+(which listings are planted leak offers, which are near misses, which release leaked). It also
+makes a ``read`` token called ``demo`` (replacing the previous run's) to log in to the dashboard.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -19,16 +21,20 @@ from sqlalchemy.engine import Engine
 from cohortwatch.commands.demo import DEMO_PORT
 from cohortwatch.demo_cohort import prepare_demo_cohort
 from cohortwatch.settings import Settings
-from cohortwatch.wiring import CrawlReport, crawl_source, open_database
+from cohortwatch.wiring import CrawlReport, crawl_source, open_database, utcnow
 from crawler.demo import Catalogue, DemoMarketplace, build_catalogue
 from crawler.demo.errors import DemoServerError
 from crawler.scheduler import CrawlScheduler
 from crawler.sources import SourceConfig, load_sources
+from dashboard.tokens import issue_token
 from storage.db import session_scope
+from storage.enums import TokenScope
+from storage.errors import RecordNotFoundError
 from storage.models import Alert, Listing
-from storage.queries import count_rows, get_listing, list_alerts, list_matches
+from storage.queries import count_rows, get_listing, list_alerts, list_matches, revoke_api_token
 
 DEMO_SOURCES = ("demo-marketplace", "demo-telegram", "demo-forum")
+DEMO_TOKEN_NAME = "demo"  # noqa: S105 - a token name, not a token
 CRAWL_GRACE_SECONDS = 120
 
 
@@ -48,6 +54,19 @@ class DemoResult:
     leaked_release: str
     samples_linked: int
     releases_named: dict[str, int]
+    dashboard_token: str
+
+
+def make_demo_token(engine: Engine) -> str:
+    """A new ``read`` token called ``demo`` (the previous one is revoked); shown once."""
+    now = utcnow()
+    with session_scope(engine) as session:
+        with suppress(RecordNotFoundError):  # the first run has none to replace
+            revoke_api_token(session=session, name=DEMO_TOKEN_NAME, now=now)
+        made, _ = issue_token(
+            session=session, name=DEMO_TOKEN_NAME, scopes=[TokenScope.READ], now=now
+        )
+    return made.text
 
 
 def label_of(catalogue: Catalogue, url: str) -> str | None:
@@ -121,6 +140,7 @@ def run_demo(settings: Settings, *, port: int = DEMO_PORT) -> DemoResult:
                 session.expunge(listing)
             for alert in alerts:
                 session.expunge(alert)
+        dashboard_token = make_demo_token(engine)
     finally:
         engine.dispose()
     alerted = Counter(label_of(catalogue, listing.url) for listing in listings.values())
@@ -137,4 +157,5 @@ def run_demo(settings: Settings, *, port: int = DEMO_PORT) -> DemoResult:
         leaked_release=cohort.leaked_release,
         samples_linked=len({m.attachment_id for m in linked}),
         releases_named=dict(Counter(m.release or "none" for m in linked)),
+        dashboard_token=dashboard_token,
     )

@@ -74,6 +74,21 @@ class Settings(BaseSettings):
         default=None, description="File holding the fingerprint key (else fingerprint_key)."
     )
     log_level: str = "WARNING"
+    scan_max_bytes: int = Field(
+        default=100 * 1024 * 1024,
+        ge=1,
+        description="Largest upload POST /api/scan accepts (and everything unpacked from it).",
+    )
+    scan_concurrency: int = Field(
+        default=2, ge=1, description="Uploads POST /api/scan reads and scans at once; others wait."
+    )
+    session_hours: float = Field(
+        default=12.0, gt=0, description="How long a dashboard login lasts."
+    )
+    secure_cookies: bool | None = Field(
+        default=None,
+        description="Mark the dashboard's cookies Secure (HTTPS only); default: in production.",
+    )
 
     @classmethod
     def settings_customise_sources(
@@ -119,6 +134,12 @@ class Settings(BaseSettings):
         if self.database_url is not None:
             return self.database_url.get_secret_value()
         return f"sqlite:///{self.database_path.resolve()}"
+
+    def resolved_secure_cookies(self) -> bool:
+        """Whether cookies get the Secure flag: as configured, else only in production."""
+        if self.secure_cookies is not None:
+            return self.secure_cookies
+        return self.environment == "production"
 
     def resolved_browser_path(self) -> Path | None:
         """The Chromium to launch, or None to let Playwright use its own download."""

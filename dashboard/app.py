@@ -1,11 +1,12 @@
-"""The security team's dashboard and JSON API (FastAPI + Jinja2, autoescaped).
+"""The security team's dashboard and JSON API (FastAPI + Jinja2, autoescaped), behind tokens.
 
 Pages: ``/`` open alerts, ``/alerts/{id}`` one alert with its listing, evidence hashes and match
-reasons. API: ``/api/alerts``, ``/api/alerts/{id}``, ``/api/health``. Evidence blobs are served only
-as downloads (``/evidence/{sha256}``, ``application/octet-stream``, ``nosniff``, sandboxed CSP):
-captured HTML is attacker-written and must never render in the dashboard's origin.
-
-It binds to 127.0.0.1 by default and has no login yet; see docs/threat-model.md.
+reasons, ``/login``. API: ``/api/alerts``, ``/api/alerts/{id}``, ``/api/stats``, ``/api/scan``
+(:mod:`dashboard.scan_api`), ``/api/health`` (the only open route besides the login form),
+``/api/docs``. Every other route needs a token (:mod:`dashboard.auth`): a bearer token, or the
+session cookie the login form sets. Evidence blobs are served only as downloads
+(``/evidence/{sha256}``, ``application/octet-stream``, ``nosniff``, sandboxed CSP): captured HTML
+is attacker-written and must never render in the dashboard's origin.
 """
 
 from __future__ import annotations
@@ -15,12 +16,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
+import anyio
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
-from fastapi.responses import FileResponse, HTMLResponse
-from fastapi.templating import Jinja2Templates
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from dashboard import login, scan_api
+from dashboard.auth import AuthConfig, ForbiddenError, NotAuthenticatedError, guard, public
+from dashboard.scan_api import ScanConfig
+from dashboard.templating import templates
+from storage.db import check_connection
+from storage.errors import StorageError
 from storage.evidence import EvidenceError, EvidenceStore
 from storage.models import AlertStatus
 from storage.queries import (
@@ -34,15 +42,20 @@ from storage.queries import (
     list_snapshots,
 )
 
-TEMPLATES_DIR = Path(__file__).parent / "templates"
+API_PREFIX = "/api/"
 
 
 @dataclass(frozen=True)
 class DashboardConfig:
-    """What the dashboard needs: a database engine and the evidence folder."""
+    """What the dashboard needs: the database, the evidence folder, the key that signs browser
+    sessions, and (optionally) what the scan endpoint scans with."""
 
     engine: Engine
     evidence_dir: Path
+    secret_key: bytes
+    session_seconds: int = 12 * 3600
+    secure_cookies: bool = False
+    scan: ScanConfig | None = None
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -54,13 +67,49 @@ def get_session(request: Request) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
-def create_app(config: DashboardConfig) -> FastAPI:
-    """Build the dashboard application."""
-    app = FastAPI(title="CohortWatch", docs_url="/api/docs", redoc_url=None)
-    templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
-    evidence = EvidenceStore(config.evidence_dir)
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith(API_PREFIX)
 
+
+async def _not_authenticated(request: Request, exc: Exception) -> Response:
+    if _is_api(request):
+        return JSONResponse(
+            {"detail": "not authenticated"},
+            status_code=401,
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return login.login_page(request, status_code=401)
+
+
+async def _forbidden(request: Request, exc: Exception) -> Response:
+    if _is_api(request):
+        return JSONResponse({"detail": "forbidden"}, status_code=403)
+    return HTMLResponse("<h1>403 Forbidden</h1><p>This token may not do that.</p>", 403)
+
+
+def create_app(config: DashboardConfig) -> FastAPI:
+    """Build the dashboard application; every route passes :func:`dashboard.auth.guard`."""
+    app = FastAPI(
+        title="CohortWatch",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        dependencies=[Depends(guard)],
+    )
+    evidence = EvidenceStore(config.evidence_dir)
     app.state.engine = config.engine
+    app.state.auth = AuthConfig(
+        engine=config.engine,
+        secret_key=config.secret_key,
+        session_seconds=config.session_seconds,
+        secure_cookies=config.secure_cookies,
+    )
+    app.state.scan = config.scan
+    app.state.scan_limiter = anyio.CapacityLimiter(config.scan.concurrency if config.scan else 1)
+    app.add_exception_handler(NotAuthenticatedError, _not_authenticated)
+    app.add_exception_handler(ForbiddenError, _forbidden)
+    login.add_login_routes(app)
+    scan_api.add_scan_route(app)
 
     def alert_detail(session: Session, alert_id: int) -> dict[str, Any]:
         alert = get_alert(session=session, alert_id=alert_id)
@@ -89,8 +138,18 @@ def create_app(config: DashboardConfig) -> FastAPI:
         }
 
     @app.get("/api/health")
-    def health(session: SessionDep) -> dict[str, Any]:
-        return {"status": "ok", "rows": count_rows(session=session)}
+    @public
+    def health() -> JSONResponse:
+        """Open to all: whether the database answers, and nothing else."""
+        try:
+            check_connection(config.engine)
+        except StorageError:
+            return JSONResponse({"status": "database unavailable"}, status_code=503)
+        return JSONResponse({"status": "ok"})
+
+    @app.get("/api/stats")
+    def api_stats(session: SessionDep) -> dict[str, Any]:
+        return {"rows": count_rows(session=session)}
 
     @app.get("/api/alerts")
     def api_alerts(
@@ -105,6 +164,14 @@ def create_app(config: DashboardConfig) -> FastAPI:
     @app.get("/api/alerts/{alert_id}")
     def api_alert(session: SessionDep, alert_id: int) -> dict[str, Any]:
         return alert_detail(session, alert_id)
+
+    @app.get("/api/openapi.json", include_in_schema=False)
+    def openapi_schema() -> dict[str, Any]:
+        return app.openapi()
+
+    @app.get("/api/docs", include_in_schema=False)
+    def api_docs() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url="/api/openapi.json", title="CohortWatch API")
 
     @app.get("/", response_class=HTMLResponse)
     def index(request: Request, session: SessionDep) -> HTMLResponse:

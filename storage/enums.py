@@ -115,3 +115,11 @@ class UserRole(StrEnum):
     VIEWER = "viewer"
     ANALYST = "analyst"
     ADMIN = "admin"
+
+
+class TokenScope(StrEnum):
+    """What an API token may do: ``read`` the dashboard and API, ``scan`` files, or everything."""
+
+    READ = "read"
+    SCAN = "scan"
+    ADMIN = "admin"

@@ -71,6 +71,12 @@ def demo(ctx: click.Context, port: int) -> None:
     console.print(f"Evidence: {data_dir / 'evidence'}")
     console.print(f"Cohort:   {result.cohort_path.resolve()}")
     console.print("See the alerts in the dashboard: cohortwatch serve  →  http://127.0.0.1:8000/")
+    console.print(
+        "Log in at http://127.0.0.1:8000/login with this read-only token "
+        f"(shown once; the next demo run replaces it):\n  {result.dashboard_token}",
+        highlight=False,
+        soft_wrap=True,
+    )
     if any(r.outcome.error for r in result.reports) or not ok:
         ctx.exit(2)
 

@@ -7,6 +7,7 @@ Every table is registered in :data:`metadata` (used by Alembic and by tests).
     source ─< crawl_run            listing ─< listing_snapshot ─< attachment
     source ─< listing ─< match      listing ─< alert ─< alert_event
     app_user ─< case ─< alert       case/alert ─< takedown_request     notification_outbox
+    api_token (dashboard / API / scan endpoint credentials, stored as hashes)
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from storage.enums import (
     Severity,
     SourceKind,
     TakedownStatus,
+    TokenScope,
     UserRole,
 )
 from storage.models.alerting import (
@@ -69,6 +71,7 @@ from storage.models.crawl import (
     SourceCreate,
     SourcePublic,
 )
+from storage.models.tokens import ApiToken, ApiTokenBase, ApiTokenCreate, ApiTokenPublic
 from storage.models.users import User, UserBase, UserCreate, UserPublic
 
 __all__ = [
@@ -82,6 +85,10 @@ __all__ = [
     "AlertEventPublic",
     "AlertPublic",
     "AlertStatus",
+    "ApiToken",
+    "ApiTokenBase",
+    "ApiTokenCreate",
+    "ApiTokenPublic",
     "Attachment",
     "AttachmentBase",
     "AttachmentCreate",
@@ -124,6 +131,7 @@ __all__ = [
     "TakedownRequestCreate",
     "TakedownRequestPublic",
     "TakedownStatus",
+    "TokenScope",
     "User",
     "UserBase",
     "UserCreate",

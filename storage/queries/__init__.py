@@ -45,14 +45,23 @@ from storage.queries.outbox import (
     mark_notification_sent,
 )
 from storage.queries.stats import count_rows
+from storage.queries.tokens import (
+    create_api_token,
+    find_api_token,
+    list_api_tokens,
+    revoke_api_token,
+    touch_api_token,
+)
 
 __all__ = [
     "add_alert_event",
     "add_attachment",
     "add_snapshot",
     "count_rows",
+    "create_api_token",
     "due_notifications",
     "enqueue_notification",
+    "find_api_token",
     "finish_crawl_run",
     "get_alert",
     "get_listing",
@@ -60,6 +69,7 @@ __all__ = [
     "latest_matches_for_run",
     "list_alert_events",
     "list_alerts",
+    "list_api_tokens",
     "list_attachments",
     "list_crawl_runs",
     "list_listings",
@@ -71,8 +81,10 @@ __all__ = [
     "mark_notification_sent",
     "matches_for_run",
     "record_match",
+    "revoke_api_token",
     "set_alert_status",
     "start_crawl_run",
+    "touch_api_token",
     "upsert_alert",
     "upsert_listing",
 ]

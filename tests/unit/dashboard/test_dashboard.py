@@ -1,4 +1,5 @@
-"""Dashboard pages and API over a real SQLite database; attacker-written text stays inert."""
+"""Dashboard pages and API over a real SQLite database (with a read token); attacker-written text
+stays inert."""
 
 from __future__ import annotations
 
@@ -10,10 +11,17 @@ import httpx
 import pytest
 
 from dashboard.app import DashboardConfig, create_app
+from dashboard.tokens import issue_token
 from storage.db import make_engine, session_scope
 from storage.evidence import EvidenceStore
 from storage.migrate import upgrade
-from storage.models import AlertCreate, ListingCreate, ListingSnapshotCreate, Severity
+from storage.models import (
+    AlertCreate,
+    ListingCreate,
+    ListingSnapshotCreate,
+    Severity,
+    TokenScope,
+)
 from storage.queries import (
     add_snapshot,
     get_or_create_source,
@@ -81,8 +89,15 @@ def client(tmp_path: Path) -> Iterator[tuple[httpx.Client, int, str]]:
         )
         assert alert.id is not None
         alert_id = alert.id
-    app = create_app(DashboardConfig(engine=engine, evidence_dir=tmp_path / "evidence"))
-    with serve_app(app) as base_url, httpx.Client(base_url=base_url) as test_client:
+        token, _ = issue_token(session=session, name="analyst", scopes=[TokenScope.READ], now=NOW)
+    app = create_app(
+        DashboardConfig(engine=engine, evidence_dir=tmp_path / "evidence", secret_key=b"k" * 32)
+    )
+    headers = {"Authorization": f"Bearer {token.text}"}
+    with (
+        serve_app(app) as base_url,
+        httpx.Client(base_url=base_url, headers=headers) as test_client,
+    ):
         yield test_client, alert_id, html.sha256
     engine.dispose()
 
@@ -114,7 +129,8 @@ def test_api_lists_and_details_alerts(client: tuple[httpx.Client, int, str]) -> 
     assert http.get("/api/alerts", params={"status": "resolved"}).json() == []
     assert http.get("/api/alerts/999").status_code == 404
     assert http.get("/api/alerts", params={"limit": 0}).status_code == 422
-    assert http.get("/api/health").json()["rows"]["alert"] == 1
+    assert http.get("/api/stats").json()["rows"]["alert"] == 1
+    assert http.get("/api/health").json() == {"status": "ok"}
 
 
 def test_evidence_is_a_sandboxed_download(client: tuple[httpx.Client, int, str]) -> None:

@@ -48,6 +48,7 @@ EXPECTED_TABLES = {
     "takedown_request",
     "notification_outbox",
     "app_user",
+    "api_token",
 }
 
 
