@@ -17,7 +17,7 @@ import random
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import pairwise
 from types import MappingProxyType
 
@@ -34,15 +34,17 @@ class ModelError(MatchError):
 
 
 def ngrams(body: str) -> set[str]:
-    """The distinct n-grams of normalised ``body``: tokens, token pairs, Chinese triples."""
+    """The distinct n-grams of normalised ``body``: tokens (Latin words, Chinese characters),
+    neighbouring token pairs, and triples that open with two Chinese characters."""
     tokens = _TOKEN.findall(body)
     grams = set(tokens)
     grams.update(map(" ".join, pairwise(tokens)))
-    grams.update(
-        f"{a}{b}{c}"
-        for a, b, c in zip(tokens, tokens[1:], tokens[2:], strict=False)
-        if len(a) == 1 and len(b) == 1 and a >= "\u3400" and b >= "\u3400"
-    )
+    if not body.isascii():
+        grams.update(
+            f"{a}{b}{c}"
+            for a, b, c in zip(tokens, tokens[1:], tokens[2:], strict=False)
+            if len(a) == 1 and len(b) == 1 and a >= "\u3400" and b >= "\u3400"
+        )
     return grams
 
 
@@ -58,12 +60,17 @@ class WordingModel:
     bias: float
     weights: Mapping[str, float]
     trained_on: tuple[str, ...] = ()  # the corpus splits it learned from
+    known: frozenset[str] = field(default=frozenset(), init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:  # a set intersection finds a listing's known n-grams in C
+        object.__setattr__(self, "known", frozenset(self.weights))
 
     def evidence(self, body: str) -> tuple[float, list[tuple[str, float]]]:
         """What the n-grams of ``body`` add to the log-odds (without the model's bias: the
         profile's own bias stands for how rare offers are), and each known n-gram's share."""
-        found = [(g, w) for g in ngrams(body) if (w := self.weights.get(g)) is not None]
-        return math.fsum(w for _, w in found), found
+        weights = self.weights
+        found = [(g, weights[g]) for g in ngrams(body) & self.known]
+        return sum(w for _, w in found), found
 
     def logit(self, body: str) -> float:
         """The model's own log-odds that ``body`` is a leak offer."""

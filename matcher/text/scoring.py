@@ -208,13 +208,21 @@ def score_normalised(body: str, profile: CohortProfile) -> TextScore:
         elif w:
             negative_total += w
             reasons.append(_labelled(f"negative context: {label}", w) + _quote(hits))
-    if profile.model is not None and profile.model_weight:
+    logit += max(negative_total, weights.negative_floor)
+    # The wording model may move the score by at most its cap, so it is consulted only when the
+    # rules leave the verdict within that reach of the threshold; clear cases are the rules' alone.
+    cap = profile.model_cap
+    if profile.model is not None and abs(logit - _threshold_logit(profile)) < cap:
         model_logit, parts = profile.model.evidence(body)
-        cap = profile.model_cap
         w = max(-cap, min(cap, profile.model_weight * model_logit))
         logit += w
         reasons.append(_model_reason(w, parts, body))
-    return _verdict(logit + max(negative_total, weights.negative_floor), reasons, language, profile)
+    return _verdict(logit, reasons, language, profile)
+
+
+def _threshold_logit(profile: CohortProfile) -> float:
+    p = profile.leak_offer_threshold
+    return math.log(p / (1 - p))
 
 
 def _model_reason(weight: float, parts: list[tuple[str, float]], body: str) -> str:

@@ -82,12 +82,23 @@ def test_bad_model_files_are_named(text: str, message: str) -> None:
 
 
 def test_the_models_share_is_capped(tmp_path: Path) -> None:
-    model = '{"format": 1, "bias": 0, "weights": {"journal": 40.0}}'
+    model = '{"format": 1, "bias": 0, "weights": {"sale": 40.0}}'
     (tmp_path / "m.json").write_text(model, encoding="utf-8")
     shipped = (ROOT / "matcher" / "profiles" / "ukbiobank.yaml").read_text(encoding="utf-8")
     start = shipped.index("\nmodel:\n")
     end = shipped.index("\n\n", start + 1)
     section = "\nmodel:\n  file: m.json\n  weight: 1\n  cap: 1.5\n"
     profile = parse_profile(shipped[:start] + section + shipped[end:], folder=tmp_path)
-    result = score_listing_text(title="UK Biobank journal", text="", profile=profile)
+    result = score_listing_text(title="UK Biobank data for sale", text="", profile=profile)
     assert any(r.startswith("wording like the corpus's leak offers (+1.5)") for r in result.reasons)
+
+
+def test_clear_cases_are_the_rules_alone() -> None:
+    """Beyond the cap's reach of the threshold the model cannot change the verdict: not consulted."""
+    clear = score_listing_text(
+        title="UK Biobank full dataset 500k participants for sale",
+        text="phenotype + genotype, USDT, telegram @x, escrow, sample file",
+        profile=UK_BIOBANK_PROFILE,
+    )
+    assert clear.verdict == "leak-offer"
+    assert not any(r.startswith("wording like") for r in clear.reasons)
