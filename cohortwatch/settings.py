@@ -82,6 +82,20 @@ class Settings(BaseSettings):
     scan_concurrency: int = Field(
         default=2, ge=1, description="Uploads POST /api/scan reads and scans at once; others wait."
     )
+    scan_max_queued: int = Field(
+        default=8,
+        ge=0,
+        description="Uploads POST /api/scan lets wait for a slot; more get 503 with Retry-After.",
+    )
+    auth_max_failures: int = Field(
+        default=10,
+        ge=1,
+        description="Failed tokens (bearer or login) one client address may send per window "
+        "before it gets 429.",
+    )
+    auth_failure_window_seconds: float = Field(
+        default=300.0, gt=0, description="The window auth_max_failures counts within."
+    )
     session_hours: float = Field(
         default=12.0, gt=0, description="How long a dashboard login lasts."
     )

@@ -4,7 +4,8 @@ Pages: ``/`` open alerts, ``/alerts/{id}`` one alert with its listing, evidence 
 reasons, ``/login``. API: ``/api/alerts``, ``/api/alerts/{id}``, ``/api/stats``, ``/api/scan``
 (:mod:`dashboard.scan_api`), ``/api/health`` (the only open route besides the login form),
 ``/api/docs``. Every other route needs a token (:mod:`dashboard.auth`): a bearer token, or the
-session cookie the login form sets. Evidence blobs are served only as downloads
+session cookie the login form sets; failed tokens are throttled per client address
+(:mod:`dashboard.throttle`, ``429``). Evidence blobs are served only as downloads
 (``/evidence/{sha256}``, ``application/octet-stream``, ``nosniff``, sandboxed CSP): captured HTML
 is attacker-written and must never render in the dashboard's origin.
 """
@@ -12,11 +13,10 @@ is attacker-written and must never render in the dashboard's origin.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
-import anyio
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
@@ -24,9 +24,17 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from dashboard import login, scan_api
-from dashboard.auth import AuthConfig, ForbiddenError, NotAuthenticatedError, guard, public
-from dashboard.scan_api import ScanConfig
+from dashboard.auth import (
+    AuthConfig,
+    ForbiddenError,
+    NotAuthenticatedError,
+    ThrottledError,
+    guard,
+    public,
+)
+from dashboard.scan_api import ScanConfig, ScanGate
 from dashboard.templating import templates
+from dashboard.throttle import FailureThrottle, ThrottleLimits
 from storage.db import check_connection
 from storage.errors import StorageError
 from storage.evidence import EvidenceError, EvidenceStore
@@ -48,13 +56,15 @@ API_PREFIX = "/api/"
 @dataclass(frozen=True)
 class DashboardConfig:
     """What the dashboard needs: the database, the evidence folder, the key that signs browser
-    sessions, and (optionally) what the scan endpoint scans with."""
+    sessions, how failed authentication is throttled, and (optionally) what the scan endpoint
+    scans with."""
 
     engine: Engine
     evidence_dir: Path
     secret_key: bytes
     session_seconds: int = 12 * 3600
     secure_cookies: bool = False
+    throttle: ThrottleLimits = field(default_factory=ThrottleLimits)
     scan: ScanConfig | None = None
 
 
@@ -87,6 +97,18 @@ async def _forbidden(request: Request, exc: Exception) -> Response:
     return HTMLResponse("<h1>403 Forbidden</h1><p>This token may not do that.</p>", 403)
 
 
+async def _throttled(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ThrottledError)
+    response: Response
+    if _is_api(request):
+        response = JSONResponse({"detail": "too many failed authentications"}, status_code=429)
+    else:
+        message = login.throttled_message(exc.retry_after)
+        response = login.login_page(request, status_code=429, message=message)
+    response.headers["Retry-After"] = str(exc.retry_after)
+    return response
+
+
 def create_app(config: DashboardConfig) -> FastAPI:
     """Build the dashboard application; every route passes :func:`dashboard.auth.guard`."""
     app = FastAPI(
@@ -103,11 +125,16 @@ def create_app(config: DashboardConfig) -> FastAPI:
         secret_key=config.secret_key,
         session_seconds=config.session_seconds,
         secure_cookies=config.secure_cookies,
+        throttle=FailureThrottle(config.throttle),
     )
     app.state.scan = config.scan
-    app.state.scan_limiter = anyio.CapacityLimiter(config.scan.concurrency if config.scan else 1)
+    app.state.scan_gate = ScanGate(
+        concurrency=config.scan.concurrency if config.scan else 1,
+        max_queued=config.scan.max_queued if config.scan else 0,
+    )
     app.add_exception_handler(NotAuthenticatedError, _not_authenticated)
     app.add_exception_handler(ForbiddenError, _forbidden)
+    app.add_exception_handler(ThrottledError, _throttled)
     login.add_login_routes(app)
     scan_api.add_scan_route(app)
 

@@ -7,18 +7,23 @@ its endpoint is marked with :func:`public`; otherwise it needs a token with its 
 (:mod:`dashboard.sessions`). A cookie authorises only safe methods (GET, HEAD), except on
 endpoints marked :func:`form_post`, which check the form's CSRF token themselves. Every failure
 is the same ``401`` (no reason given to the caller; the reason is logged at INFO, never the
-token); a valid token without the scope gets ``403``.
+token); a valid token without the scope gets ``403``. A bearer token that fails counts against
+the client's address (:mod:`dashboard.throttle`); a throttled address gets ``429`` for every
+bearer token, good or bad, before the token is looked at. Session cookies are not throttled
+(they are HMAC-signed, so there is nothing to guess), so an analyst who is logged in keeps working
+while a guesser behind the same address is shut out.
 
     AuthError               base
     ├── NotAuthenticatedError   no, unknown, revoked or expired credentials  -> 401
-    └── ForbiddenError          valid credentials, not allowed here          -> 403
+    ├── ForbiddenError          valid credentials, not allowed here          -> 403
+    └── ThrottledError          too many failed tokens from this address     -> 429
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
@@ -26,6 +31,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Engine
 
 from dashboard.sessions import SESSION_COOKIE, decode_session
+from dashboard.throttle import FailureThrottle, ThrottleLimits
 from dashboard.tokens import Principal, check_token, principal_of
 from storage.db import session_scope
 from storage.enums import TokenScope
@@ -52,6 +58,14 @@ class ForbiddenError(AuthError):
     """Valid credentials that do not allow this route or method."""
 
 
+class ThrottledError(AuthError):
+    """Too many failed authentications from the caller's address; try after ``retry_after``."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__("too many failed authentications")
+        self.retry_after = retry_after
+
+
 @dataclass(frozen=True)
 class AuthPolicy:
     """What a route needs: a scope (None: public), and whether a cookie session may POST."""
@@ -65,12 +79,14 @@ DEFAULT_POLICY = AuthPolicy()
 
 @dataclass(frozen=True)
 class AuthConfig:
-    """What the guard needs: the database, the key that signs sessions, cookie settings."""
+    """What the guard needs: the database, the key that signs sessions, cookie settings, and
+    the throttle of failed authentication (shared by the guard and the login form)."""
 
     engine: Engine
     secret_key: bytes
     session_seconds: int = 12 * 3600
     secure_cookies: bool = False
+    throttle: FailureThrottle = field(default_factory=lambda: FailureThrottle(ThrottleLimits()))
 
 
 def _mark(policy: AuthPolicy) -> Callable[[EndpointT], EndpointT]:
@@ -112,6 +128,19 @@ def _refuse(reason: str) -> NotAuthenticatedError:
     return NotAuthenticatedError("not authenticated")
 
 
+def client_address(request: Request) -> str | None:
+    """The caller's address (uvicorn takes it from ``X-Forwarded-For`` when the connection comes
+    from a trusted proxy, by default one on 127.0.0.1)."""
+    return request.client.host if request.client is not None else None
+
+
+def check_throttle(auth: AuthConfig, address: str | None) -> None:
+    """Raise :class:`ThrottledError` when ``address`` has failed too often of late."""
+    retry_after = auth.throttle.retry_after(address)
+    if retry_after is not None:
+        raise ThrottledError(retry_after)
+
+
 def guard(request: Request, credentials: BearerDep) -> None:
     """Authenticate and authorise the request for its route (runs before every endpoint).
 
@@ -124,6 +153,9 @@ def guard(request: Request, credentials: BearerDep) -> None:
     if policy.scope is None:
         return
     auth: AuthConfig = request.app.state.auth
+    address = client_address(request)
+    if credentials is not None:
+        check_throttle(auth, address)  # before the token is looked at: says nothing about it
     now = utc_now()
     with session_scope(auth.engine) as session:
         token: ApiToken | None
@@ -131,6 +163,7 @@ def guard(request: Request, credentials: BearerDep) -> None:
         if credentials is not None:
             token = check_token(session=session, text=credentials.credentials, now=now)
             if token is None:
+                auth.throttle.record_failure(address)
                 raise _refuse("unknown, revoked or expired bearer token")
         else:
             cookie = request.cookies.get(SESSION_COOKIE)

@@ -3,8 +3,11 @@
 ``GET /login`` shows a form (and sets the signed pre-login nonce cookie); ``POST /login`` takes
 ``token`` and ``csrf`` (``application/x-www-form-urlencoded``), checks the CSRF token against the
 nonce cookie and the token against storage (it needs the ``read`` scope), then sets the session
-cookie and redirects to ``/``. ``POST /logout`` (CSRF-checked) clears it. Forms are parsed with the
-standard library (no multipart support is needed or installed).
+cookie and redirects to ``/``. A failed login counts against the client's address
+(:mod:`dashboard.throttle`); a throttled address gets the form back with ``429`` and
+``Retry-After``, before its token is looked at. ``POST /logout`` (CSRF-checked) clears the
+session. Forms are parsed with the standard library (no multipart support is needed or
+installed).
 """
 
 from __future__ import annotations
@@ -16,7 +19,14 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from dashboard.auth import AuthConfig, ForbiddenError, form_post, public
+from dashboard.auth import (
+    AuthConfig,
+    ForbiddenError,
+    check_throttle,
+    client_address,
+    form_post,
+    public,
+)
 from dashboard.bodies import read_body
 from dashboard.sessions import (
     LOGIN_COOKIE,
@@ -51,6 +61,13 @@ def _set_cookie(response: Response, auth: AuthConfig, name: str, value: str, age
         samesite="strict",
         secure=auth.secure_cookies,
     )
+
+
+def throttled_message(retry_after: int) -> str:
+    """What the login form says to a throttled client."""
+    minutes = max(1, -(-retry_after // 60))
+    unit = "minute" if minutes == 1 else "minutes"
+    return f"Too many failed logins from your address; try again in {minutes} {unit}."
 
 
 def login_page(request: Request, *, status_code: int, message: str | None = None) -> Response:
@@ -90,6 +107,8 @@ def login_form(request: Request) -> Response:
 @public
 async def login(request: Request) -> Response:
     auth: AuthConfig = request.app.state.auth
+    address = client_address(request)
+    check_throttle(auth, address)
     form = await _form(request)
     nonce = decode_login_nonce(auth.secret_key, request.cookies.get(LOGIN_COOKIE, ""))
     if nonce is None or not csrf_ok(auth.secret_key, nonce, form.get("csrf")):
@@ -108,6 +127,7 @@ async def login(request: Request) -> Response:
 
     prefix = await run_in_threadpool(check)
     if prefix is None:
+        auth.throttle.record_failure(address)
         log.info("authentication failed: dashboard login")
         return login_page(request, status_code=401, message="Login failed.")
     expires = int(utc_now().timestamp()) + auth.session_seconds

@@ -53,6 +53,7 @@ def scan_config(settings: Settings) -> ScanConfig | None:
         key=key,
         max_bytes=settings.scan_max_bytes,
         concurrency=settings.scan_concurrency,
+        max_queued=settings.scan_max_queued,
     )
 
 
@@ -83,7 +84,7 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
 
     Log in to the pages with a token of scope read (cohortwatch token create); the API takes
     it as a bearer token. POST /api/scan (scope scan) is on when fingerprint_path is set. It
-    speaks plain HTTP: anywhere but 127.0.0.1, put it behind a TLS proxy.
+    speaks plain HTTP: anywhere but 127.0.0.1, put it behind a TLS-terminating proxy.
 
     Example:
 
@@ -94,6 +95,7 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
 
     from cohortwatch.wiring import open_database
     from dashboard.app import DashboardConfig, create_app
+    from dashboard.throttle import ThrottleLimits
 
     settings: Settings = ctx.find_root().obj.settings
     engine = open_database(settings)
@@ -106,6 +108,10 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
             secret_key=key,
             session_seconds=int(settings.session_hours * 3600),
             secure_cookies=settings.resolved_secure_cookies(),
+            throttle=ThrottleLimits(
+                max_failures=settings.auth_max_failures,
+                window_seconds=settings.auth_failure_window_seconds,
+            ),
             scan=scan,
         )
     )

@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 
 from dashboard.app import DashboardConfig, create_app
 from dashboard.scan_api import ScanConfig
+from dashboard.throttle import ThrottleLimits
 from dashboard.tokens import issue_token
 from storage.db import make_engine, session_scope
 from storage.enums import TokenScope
@@ -86,13 +87,19 @@ class _ServerContext:
 def serve_dashboard(engine: Engine, tmp_path: Path) -> ServeDashboard:
     """``with serve_dashboard(scan=...) as served:`` runs the dashboard on 127.0.0.1:0."""
 
-    def start(*, scan: ScanConfig | None = None, session_seconds: int = 3600) -> _ServerContext:
+    def start(
+        *,
+        scan: ScanConfig | None = None,
+        session_seconds: int = 3600,
+        throttle: ThrottleLimits | None = None,
+    ) -> _ServerContext:
         return _ServerContext(
             DashboardConfig(
                 engine=engine,
                 evidence_dir=tmp_path / "evidence",
                 secret_key=secrets.token_bytes(32),
                 session_seconds=session_seconds,
+                throttle=throttle or ThrottleLimits(),
                 scan=scan,
             )
         )

@@ -1,5 +1,6 @@
 """``POST /api/scan`` on a real fingerprint over real HTTP: verdicts as the CLI gives them, size
-cap, unreadable files, concurrency limit, a free event loop, and no content in the logs."""
+cap, unreadable files, concurrency limit, bounded queue, a free event loop, and no content in
+the logs."""
 
 from __future__ import annotations
 
@@ -129,11 +130,12 @@ def test_logs_hold_verdict_size_and_token_name_but_no_content(
 class _BlockingScan(ScanConfig):
     """A scanner that waits for the test, to watch the endpoint while scans are running."""
 
-    def __init__(self, *, concurrency: int) -> None:
+    def __init__(self, *, concurrency: int, max_queued: int = 8) -> None:
         object.__setattr__(self, "fingerprint", None)
         object.__setattr__(self, "key", b"")
         object.__setattr__(self, "max_bytes", 1024)
         object.__setattr__(self, "concurrency", concurrency)
+        object.__setattr__(self, "max_queued", max_queued)
         object.__setattr__(self, "dictionary", None)
         object.__setattr__(self, "state", {"active": 0, "most": 0})
         object.__setattr__(self, "lock", threading.Lock())
@@ -181,6 +183,47 @@ def test_scans_run_off_the_event_loop_and_within_the_concurrency_limit(
             thread.join(WAIT)
     assert codes == [200, 200, 200, 200]
     assert blocking.state["most"] == 2  # type: ignore[attr-defined]
+
+
+def test_uploads_beyond_the_queue_get_503_at_once(
+    serve_dashboard: ServeDashboard, gateway: dict[str, str]
+) -> None:
+    blocking = _BlockingScan(concurrency=1, max_queued=2)
+    codes: list[int] = []
+    refused: list[httpx.Response] = []
+    answered = threading.Condition()
+    with serve_dashboard(scan=blocking) as served:
+        url = f"{served.base_url}/api/scan"
+
+        def upload() -> None:
+            response = httpx.post(url, content=b"a,b\n", headers=gateway, timeout=WAIT)
+            with answered:
+                codes.append(response.status_code)
+                if response.status_code == 503:
+                    refused.append(response)
+                answered.notify_all()
+
+        first = threading.Thread(target=upload)
+        first.start()
+        assert blocking.entered.wait(WAIT)  # type: ignore[attr-defined]
+        # One scan runs and cannot finish: of six more uploads, two may wait, four are refused
+        # while it runs (whatever order they arrive in).
+        others = [threading.Thread(target=upload) for _ in range(6)]
+        for thread in others:
+            thread.start()
+        with answered:
+            assert answered.wait_for(lambda: len(codes) == 4, WAIT), codes
+            assert codes == [503] * 4
+        blocking.release.set()  # type: ignore[attr-defined]
+        for thread in [first, *others]:
+            thread.join(WAIT)
+        assert sorted(codes) == [200] * 3 + [503] * 4
+        assert blocking.state["most"] == 1  # type: ignore[attr-defined]
+        for response in refused:
+            assert response.headers["retry-after"] == "5"
+            assert "retry later" in response.json()["detail"]
+        # Once the queue has drained, uploads are taken again.
+        assert httpx.post(url, content=b"a,b\n", headers=gateway, timeout=WAIT).status_code == 200
 
 
 @pytest.mark.parametrize(
