@@ -17,6 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
+from heapq import nlargest
 from operator import attrgetter
 
 from matcher.text.evidence import (
@@ -229,13 +230,13 @@ def _model_reason(weight: float, parts: list[tuple[str, float]], body: str) -> s
     """The wording model's share of the score, the n-grams that pushed hardest its way, and the
     text around the strongest of them."""
     sign = 1.0 if weight >= 0 else -1.0
-    strongest = sorted((p for p in parts if p[1] * sign > 0), key=lambda p: (-abs(p[1]), p[0]))
+    strongest = nlargest(MAX_TERMS_QUOTED, ((w * sign, g) for g, w in parts if w * sign > 0))
     kind = "leak offers" if weight >= 0 else "listings that offer nothing"
     opening = _labelled(f"wording like the corpus's {kind}", weight)
     if not strongest:
         return opening + "no single word stands out"
-    quoted = ", ".join(repr(shown(g)) for g, _ in strongest[:MAX_TERMS_QUOTED])
-    first = strongest[0][0].split(" ", 1)[0]
+    quoted = ", ".join(repr(shown(g)) for _, g in strongest)
+    first = strongest[0][1].split(" ", 1)[0]
     at = max(body.find(first), 0)
     return f"{opening}{quoted}: “{snippet(body, at, at + len(first))}”"
 
