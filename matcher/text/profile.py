@@ -186,6 +186,27 @@ def _fields(data: Any) -> tuple[FieldTerms, ...]:
     return tuple(fields.values())
 
 
+def _with_dictionary_titles(fields: tuple[FieldTerms, ...], wanted: Any) -> tuple[FieldTerms, ...]:
+    """``fields`` plus the titles the fingerprint's schema mapper knows (the shipped UK Biobank
+    dictionary subset, English, and the Chinese translations seen on resale listings), so listing
+    text and sample headers are read with one vocabulary. Short English titles ("Sex", "Urea")
+    are left to the profile: as words in running text they say little."""
+    if wanted is not True:
+        if wanted is not False:
+            raise ProfileError("profile 'fields_from_dictionary' must be true or false")
+        return fields
+    from matcher.dictionary import load_dictionary
+    from matcher.schema import CHINESE_TITLES
+
+    titles: dict[int, list[str]] = {f.field_id: list(f.titles) for f in fields}
+    for field_id, info in load_dictionary().fields.items():
+        extra = [info.title] if len(info.title) >= 8 else []
+        extra += CHINESE_TITLES.get(field_id, ())
+        known = titles.setdefault(field_id, [])
+        known.extend(t for t in map(normalise, extra) if t and t not in known)
+    return tuple(FieldTerms(field_id, tuple(names)) for field_id, names in titles.items())
+
+
 def parse_profile(
     text: str, *, source: str = "profile", folder: Path | Traversable | None = None
 ) -> CohortProfile:
@@ -295,7 +316,9 @@ def _build(data: Mapping[str, Any]) -> CohortProfile:
         negatives=MappingProxyType(
             {g: _terms(negatives.get(g), f"negatives.{g}") for g in NEGATIVE_GROUPS}
         ),
-        fields=_fields(data.get("fields") or []),
+        fields=_with_dictionary_titles(
+            _fields(data.get("fields") or []), data.get("fields_from_dictionary", False)
+        ),
         weights=_weights(_section(data, "weights")),
         leak_offer_threshold=threshold,
         descriptors=_terms(descriptors.get("terms"), "descriptors.terms"),

@@ -99,3 +99,20 @@ def test_duplicate_field_is_refused() -> None:
 def test_missing_file_is_a_profile_error(tmp_path: Path) -> None:
     with pytest.raises(ProfileError, match="cannot read profile"):
         load_profile(tmp_path / "none.yaml")
+
+
+def test_field_titles_come_from_the_schema_mapper_too() -> None:
+    from matcher.schema import CHINESE_TITLES
+
+    titles = {f.field_id: f.titles for f in default_profile().fields}
+    assert "肌酐" in CHINESE_TITLES[30700] and "肌酐" in titles[30700]  # not in the YAML
+    assert "c-reactive protein" in titles[30710]
+    assert "sex" in titles[31] and "sex" == min(titles[31], key=len)  # YAML's own, kept first
+
+
+def test_fields_from_dictionary_must_be_a_boolean() -> None:
+    text = SHIPPED.read_text(encoding="utf-8").replace(
+        "fields_from_dictionary: true", "fields_from_dictionary: maybe"
+    )
+    with pytest.raises(ProfileError, match="'fields_from_dictionary' must be true or false"):
+        parse_profile(text)
