@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from crawler.pipelines.blocking import DEFAULT_THREADS, THREADS_SETTING
 from crawler.sources import BrowserMode, SourceConfig
 
 CHROMIUM_ARGS = (
@@ -33,6 +34,7 @@ class CrawlLimits:
     max_response_bytes: int = 10 * 1024 * 1024
     download_delay: float | None = None
     log_level: str = "WARNING"
+    pipeline_threads: int = DEFAULT_THREADS
 
 
 def scrapy_settings(
@@ -58,7 +60,9 @@ def scrapy_settings(
         "DOWNLOADER_MIDDLEWARES": {
             "crawler.middlewares.safe_requests.SafeRequestsMiddleware": 50,
         },
+        THREADS_SETTING: limits.pipeline_threads,
         "ITEM_PIPELINES": {
+            "crawler.pipelines.listing_order.ListingOrderPipeline": 50,
             "crawler.pipelines.store_listing.StoreListingPipeline": 100,
             "crawler.pipelines.score_listing.ScoreListingPipeline": 200,
             "crawler.pipelines.scan_attachments.ScanAttachmentsPipeline": 300,

@@ -1,13 +1,14 @@
 """The security team's dashboard and JSON API (FastAPI + Jinja2, autoescaped), behind tokens.
 
-Pages: ``/`` open alerts, ``/alerts/{id}`` one alert with its listing, evidence hashes and match
-reasons, ``/login``. API: ``/api/alerts``, ``/api/alerts/{id}``, ``/api/stats``, ``/api/scan``
+Pages: ``/`` open alerts, ``/alerts/{id}`` one alert with its listing, evidence hashes (HTML,
+screenshots, attachments, product images) and match reasons, ``/login``. API: ``/api/alerts``, ``/api/alerts/{id}``, ``/api/stats``, ``/api/scan``
 (:mod:`dashboard.scan_api`), ``/api/health`` (the only open route besides the login form),
 ``/api/docs``. Every other route needs a token (:mod:`dashboard.auth`): a bearer token, or the
 session cookie the login form sets; failed tokens are throttled per client address
 (:mod:`dashboard.throttle`, ``429``). Evidence blobs are served only as downloads
 (``/evidence/{sha256}``, ``application/octet-stream``, ``nosniff``, sandboxed CSP): captured HTML
-is attacker-written and must never render in the dashboard's origin.
+is attacker-written and must never render in the dashboard's origin; product images too are only
+download links, never ``<img>`` tags.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from dashboard.throttle import FailureThrottle, ThrottleLimits
 from storage.db import check_connection
 from storage.errors import StorageError
 from storage.evidence import EvidenceError, EvidenceStore
-from storage.models import AlertStatus
+from storage.models import AlertStatus, AttachmentKind
 from storage.queries import (
     count_rows,
     get_alert,
@@ -152,7 +153,15 @@ def create_app(config: DashboardConfig) -> FastAPI:
             ],
             "attachments": [
                 a.model_dump(mode="json")
-                for a in list_attachments(session=session, listing_id=alert.listing_id)
+                for a in list_attachments(
+                    session=session, listing_id=alert.listing_id, kind=AttachmentKind.FILE
+                )
+            ],
+            "images": [  # listed as download links only: never rendered inline
+                a.model_dump(mode="json")
+                for a in list_attachments(
+                    session=session, listing_id=alert.listing_id, kind=AttachmentKind.IMAGE
+                )
             ],
             "matches": [
                 m.model_dump(mode="json")

@@ -36,6 +36,13 @@ class ListingStatus(StrEnum):
     REMOVED = "removed"
 
 
+class AttachmentKind(StrEnum):
+    """What an attachment row holds: a file offered with a listing, or one of its images."""
+
+    FILE = "file"
+    IMAGE = "image"
+
+
 class MatcherKind(StrEnum):
     """Which matcher produced a match row."""
 

@@ -1,15 +1,20 @@
-"""What every pipeline shares: the crawler it belongs to and the crawl's :class:`CrawlContext`,
-which travels on the spider (never in Scrapy settings, which Scrapy logs)."""
+"""What every pipeline shares: the crawler it belongs to, the crawl's :class:`CrawlContext` (which
+travels on the spider, never in Scrapy settings, which Scrapy logs), and the bounded thread pool
+its blocking work runs on (:mod:`crawler.pipelines.blocking`)."""
 
 from __future__ import annotations
 
-from typing import Self
+from collections.abc import Callable
+from typing import Any, Self, TypeVar
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.statscollectors import StatsCollector
 
 from crawler.context import CrawlContext
+from crawler.pipelines.blocking import BlockingPool
+
+T = TypeVar("T")
 
 
 class ContextPipeline:
@@ -33,3 +38,7 @@ class ContextPipeline:
     def stats(self) -> StatsCollector:
         assert self.crawler.stats is not None
         return self.crawler.stats
+
+    async def in_thread(self, function: Callable[..., T], *args: Any) -> T:
+        """Run blocking ``function(*args)`` off the reactor thread, on the crawl's pool."""
+        return await BlockingPool.of(self.crawler).run(function, *args)

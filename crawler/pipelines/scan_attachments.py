@@ -3,7 +3,11 @@
 released copy do its IDs or canaries point to?
 
 Switched off (items pass through) when the crawl has no fingerprint. Samples are leaked data:
-only the verdict, counts and reasons are kept, never a row.
+only the verdict, counts and reasons are kept, never a row. Product images are not scanned.
+
+Scans run on the pipelines' thread pool, one item at a time: the scanner's numba kernels are
+already parallel, and numba's default (workqueue) threading layer must never be entered from two
+threads at once.
 """
 
 from __future__ import annotations
@@ -11,6 +15,10 @@ from __future__ import annotations
 import hashlib
 import logging
 from typing import Any
+
+from scrapy.crawler import Crawler
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.defer import DeferredLock
 
 from crawler.context import CrawlContext
 from crawler.items import ListingItem
@@ -30,20 +38,37 @@ VERDICT_SCORES = {"participant-level": 1.0, "cohort-schema": 0.5, "aggregate": 0
 class ScanAttachmentsPipeline(ContextPipeline):
     """Runs the sample scanner on every attachment of a stored listing."""
 
-    def process_item(self, item: Any) -> Any:
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self._one_scan_at_a_time = DeferredLock()
+
+    async def process_item(self, item: Any) -> Any:
         context: CrawlContext | None = getattr(self.crawler.spider, "context", None)
         if (
             not isinstance(item, ListingItem)
             or item.listing_id is None
+            or not item.attachments
             or context is None
             or context.fingerprint is None
             or context.fingerprint_key is None
         ):
             return item
-        stats = self.stats
+        await maybe_deferred_to_future(self._one_scan_at_a_time.acquire())
+        try:
+            verdicts = await self.in_thread(self.scan_and_record, context, item)
+        finally:
+            self._one_scan_at_a_time.release()
+        for verdict in verdicts:
+            self.stats.inc_value(f"cohortwatch/sample/{verdict}")
+        return item
+
+    def scan_and_record(self, context: CrawlContext, item: ListingItem) -> list[str]:
+        """Scan every attachment, record one match each, return the verdicts (blocking)."""
+        assert item.listing_id is not None
+        verdicts: list[str] = []
         for attachment in item.attachments:
             result = self._scan(attachment.body, attachment.filename, context)
-            stats.inc_value(f"cohortwatch/sample/{result.verdict}")
+            verdicts.append(result.verdict)
             sha = hashlib.sha256(attachment.body).hexdigest()
             with session_scope(context.engine) as session:
                 record_match(
@@ -61,7 +86,7 @@ class ScanAttachmentsPipeline(ContextPipeline):
                         created_at=context.now(),
                     ),
                 )
-        return item
+        return verdicts
 
     def _scan(self, body: bytes, filename: str, context: CrawlContext) -> ScanResult:
         """The scanner's verdict; a scanner bug becomes an ``error`` verdict, not a lost item."""

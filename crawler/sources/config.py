@@ -89,6 +89,15 @@ class SourceConfig(_Strict):
     download_delay: float = Field(default=1.0, ge=0)
     concurrency: int = Field(default=2, ge=1, le=16)
     max_attachments: int = Field(default=5, ge=0, le=50)
+    max_images: int = Field(
+        default=5, ge=0, le=50, description="Product images kept per listing (0: none)"
+    )
+    max_image_bytes: int = Field(
+        default=2 * 1024 * 1024,
+        ge=1024,
+        le=50 * 1024 * 1024,
+        description="Largest image downloaded; larger ones are cut off and refused",
+    )
     attachment_extensions: tuple[str, ...] = (
         ".csv",
         ".tsv",

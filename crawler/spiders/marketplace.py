@@ -89,11 +89,8 @@ class MarketplaceSpider(SourceSpider):
             rendered_with_browser=rendered,
             screenshot=self.screenshot_of(response),
         )
-        if detail.images:
-            item.image_urls = [
-                u
-                for u in (self.safe_url(response, h) for h in response.css(detail.images).getall())
-                if u
-            ]
+        item.image_urls = self.image_urls(response, response)
         self.crawler.stats.inc_value("cohortwatch/listing_pages")
-        yield from self.with_attachments(item, self.attachment_urls(response, response))
+        yield from self.with_downloads(
+            item, attachments=self.attachment_urls(response, response), images=item.image_urls
+        )

@@ -45,5 +45,8 @@ class TelegramPreviewSpider(SourceSpider):
                 language=response.css("html::attr(lang)").get(),
                 external_id=permalink.rsplit("/", 1)[-1],
             )
+            item.image_urls = self.image_urls(response, block)
             self.crawler.stats.inc_value("cohortwatch/listing_pages")
-            yield from self.with_attachments(item, self.attachment_urls(response, block))
+            yield from self.with_downloads(
+                item, attachments=self.attachment_urls(response, block), images=item.image_urls
+            )

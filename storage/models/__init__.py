@@ -15,6 +15,7 @@ from __future__ import annotations
 from storage.enums import (
     AlertEventKind,
     AlertStatus,
+    AttachmentKind,
     CaseStatus,
     CrawlStatus,
     ListingStatus,
@@ -92,6 +93,7 @@ __all__ = [
     "Attachment",
     "AttachmentBase",
     "AttachmentCreate",
+    "AttachmentKind",
     "AttachmentPublic",
     "Case",
     "CaseBase",

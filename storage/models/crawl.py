@@ -2,8 +2,8 @@
 
 A ``Listing`` is one offer page, unique per (source, url). Each fetch of it leaves a
 ``ListingSnapshot`` (hashes of the raw HTML and screenshot kept in the evidence store, plus the
-visible text), files linked from it become ``Attachment`` rows (unique per listing and SHA-256),
-and each matcher verdict on it is a ``Match`` row.
+visible text), files linked from it and its product images become ``Attachment`` rows (unique per
+listing and SHA-256; ``kind`` tells them apart), and each matcher verdict on it is a ``Match`` row.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pydantic import StringConstraints
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlmodel import Field
 
-from storage.enums import CrawlStatus, ListingStatus, MatcherKind, SourceKind
+from storage.enums import AttachmentKind, CrawlStatus, ListingStatus, MatcherKind, SourceKind
 from storage.models.base import (
     SHA256_LENGTH,
     URL_LENGTH,
@@ -184,6 +184,11 @@ class ListingSnapshotPublic(ListingSnapshotBase):
 class AttachmentBase(StorageModel):
     listing_id: int = Field(foreign_key="listing.id")
     snapshot_id: int | None = Field(default=None, foreign_key="listing_snapshot.id")
+    kind: AttachmentKind = Field(
+        default=AttachmentKind.FILE,
+        sa_type=StrEnumType(AttachmentKind),
+        sa_column_kwargs={"server_default": AttachmentKind.FILE.value},
+    )
     url: Url = Field(sa_type=String(URL_LENGTH))
     filename: Annotated[str, capped(255)] = Field(sa_type=String(255))
     content_type: Annotated[str, capped(200)] = Field(
@@ -195,11 +200,12 @@ class AttachmentBase(StorageModel):
 
 
 class AttachmentCreate(AttachmentBase):
-    """A file linked from a listing, already stored in the evidence store."""
+    """A file or image linked from a listing, already stored in the evidence store."""
 
 
 class Attachment(AttachmentBase, table=True):
-    """A file (sample, schema dump...) fetched from a listing; the bytes live in evidence."""
+    """A file (sample, schema dump...) or product image fetched from a listing; the bytes live
+    in evidence. Images are evidence only: they are never scanned, and never shown inline."""
 
     __tablename__ = "attachment"
     __table_args__ = (UniqueConstraint("listing_id", "sha256"),)

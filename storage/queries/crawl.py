@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from storage.enums import CrawlStatus, ListingStatus, MatcherKind, SourceKind
+from storage.enums import AttachmentKind, CrawlStatus, ListingStatus, MatcherKind, SourceKind
 from storage.models import (
     Attachment,
     AttachmentCreate,
@@ -213,13 +213,14 @@ def add_attachment(*, session: Session, attachment_in: AttachmentCreate) -> tupl
     return insert_unique(session, Attachment.model_validate(attachment_in), lookup)
 
 
-def list_attachments(*, session: Session, listing_id: int) -> list[Attachment]:
-    """A listing's attachments, newest first."""
-    stmt = (
-        select(Attachment)
-        .where(Attachment.listing_id == listing_id)
-        .order_by(col(Attachment.fetched_at).desc(), col(Attachment.id).desc())
-    )
+def list_attachments(
+    *, session: Session, listing_id: int, kind: AttachmentKind | str | None = None
+) -> list[Attachment]:
+    """A listing's attachments (optionally only files or only images), newest first."""
+    stmt = select(Attachment).where(Attachment.listing_id == listing_id)
+    if kind is not None:
+        stmt = stmt.where(Attachment.kind == AttachmentKind(kind))
+    stmt = stmt.order_by(col(Attachment.fetched_at).desc(), col(Attachment.id).desc())
     return list(session.exec(stmt).all())
 
 

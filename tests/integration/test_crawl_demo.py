@@ -3,6 +3,7 @@ scrapy-playwright and headless Chromium, evidence on disk, rows in the database,
 
 from __future__ import annotations
 
+import hashlib
 from urllib.parse import urlsplit
 
 import httpx
@@ -12,6 +13,7 @@ from cohortwatch.demo_cohort import DemoCohort
 from cohortwatch.settings import Settings
 from cohortwatch.wiring import crawl_source, open_database
 from crawler.demo import Catalogue, DemoMarketplace
+from crawler.demo.images import png_bytes
 from crawler.runner import CrawlStatus
 from crawler.sources import SourceConfig, load_sources
 from storage.db import session_scope
@@ -69,10 +71,48 @@ def test_marketplace_crawl_finds_every_leak_offer_and_keeps_evidence(
             ]
             assert {a.filename.rsplit(".", 1)[-1] for a in attachments} >= {"csv", "xlsx", "zip"}
             assert all(store.verify(a.sha256) for a in attachments)
+            assert all(a.kind == "file" for a in attachments if a.filename.endswith(".csv"))
             (run,) = list_crawl_runs(session=session)
             assert run.status == "succeeded" and run.listings_new == len(listings)
     finally:
         engine.dispose()
+
+
+def test_listing_images_are_kept_as_hashed_evidence(
+    settings: Settings, chromium: object, marketplace: DemoMarketplace, catalogue: Catalogue
+) -> None:
+    by_path = {x.url_path: x for x in catalogue.listings}
+    engine = open_database(settings)
+    try:
+        report = crawl_source(
+            settings=settings, engine=engine, source=source("demo-marketplace", marketplace)
+        )
+        assert report.outcome.status is CrawlStatus.SUCCEEDED, report.outcome.error
+        store = EvidenceStore(settings.evidence_dir)
+        with session_scope(engine) as session:
+            stored: dict[str, set[tuple[str, str]]] = {}
+            for listing in list_listings(session=session, limit=1000):
+                assert listing.id is not None
+                images = list_attachments(session=session, listing_id=listing.id, kind="image")
+                assert all(i.snapshot_id == listing.latest_snapshot_id for i in images)
+                assert all(i.content_type == "image/png" and store.verify(i.sha256) for i in images)
+                stored[urlsplit(listing.url).path] = {
+                    (urlsplit(i.url).path, i.sha256) for i in images
+                }
+    finally:
+        engine.dispose()
+    expected = {
+        path: {
+            (image, hashlib.sha256(png_bytes(image.removeprefix("/img/")[:-4])).hexdigest())
+            for image in by_path[path].image_paths
+        }
+        for path in stored
+    }
+    assert stored == expected
+    total = sum(len(v) for v in expected.values())
+    assert total > len(stored)  # most offers show several photos
+    assert report.outcome.count("cohortwatch/image_fetched") == total
+    assert report.outcome.count("cohortwatch/image_stored") == total
 
 
 def test_attachments_are_scanned_and_attributed_to_the_leaked_release(

@@ -78,4 +78,4 @@ def test_scripts_are_standalone_and_need_no_ini() -> None:
         source = script.read_text()
         assert "storage.types" not in source and "sqlmodel" not in source
     assert not list(Path(migrate.SCRIPT_LOCATION).glob("*.ini"))
-    assert migrate.head_revision() == "0002"
+    assert migrate.head_revision() == "0003"

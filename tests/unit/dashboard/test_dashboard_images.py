@@ -1,0 +1,109 @@
+"""A listing's product images appear on the alert page and in the API only as evidence download
+links: never an ``<img>``, and an attacker's file name or URL stays inert text."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import pytest
+
+from crawler.demo.images import png_bytes
+from dashboard.app import DashboardConfig, create_app
+from dashboard.tokens import issue_token
+from storage.db import make_engine, session_scope
+from storage.evidence import EvidenceStore
+from storage.migrate import upgrade
+from storage.models import (
+    AlertCreate,
+    AttachmentCreate,
+    AttachmentKind,
+    ListingCreate,
+    Severity,
+    TokenScope,
+)
+from storage.queries import add_attachment, get_or_create_source, upsert_alert, upsert_listing
+from tests.servers import serve_app
+
+NOW = datetime(2026, 4, 20, 9, 30, tzinfo=UTC)
+EVIL_URL = 'http://127.0.0.1:1/img/"><img src=x onerror=alert(1)>.png'
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[httpx.Client, int, str, str]]:
+    url = f"sqlite:///{tmp_path / 'cw.db'}"
+    upgrade(url)
+    engine = make_engine(url)
+    store = EvidenceStore(tmp_path / "evidence")
+    image = store.put(png_bytes("photo"))
+    sample = store.put(b"eid,31-0.0\n")
+    with session_scope(engine) as session:
+        source = get_or_create_source(
+            session=session,
+            slug="demo",
+            name="Demo",
+            kind="marketplace",
+            base_url="http://127.0.0.1:1",
+        )
+        assert source.id is not None
+        listing, _ = upsert_listing(
+            session=session,
+            listing_in=ListingCreate(source_id=source.id, url=EVIL_URL[:25], title="t"),
+            now=NOW,
+        )
+        assert listing.id is not None
+        for kind, ref, name, content_type in (
+            (AttachmentKind.IMAGE, image, "photo.png", "image/png"),
+            (AttachmentKind.FILE, sample, "sample.csv", "text/csv"),
+        ):
+            add_attachment(
+                session=session,
+                attachment_in=AttachmentCreate(
+                    listing_id=listing.id,
+                    kind=kind,
+                    url=EVIL_URL if kind is AttachmentKind.IMAGE else EVIL_URL[:25] + name,
+                    filename=name,
+                    content_type=content_type,
+                    size=ref.size,
+                    sha256=ref.sha256,
+                    fetched_at=NOW,
+                ),
+            )
+        alert, _ = upsert_alert(
+            session=session,
+            alert_in=AlertCreate(
+                dedupe_key=f"listing:{listing.id}",
+                listing_id=listing.id,
+                severity=Severity.HIGH,
+                score=0.9,
+                title="t",
+                reasons=[],
+            ),
+            now=NOW,
+        )
+        assert alert.id is not None
+        alert_id = alert.id
+        token, _ = issue_token(session=session, name="a", scopes=[TokenScope.READ], now=NOW)
+    app = create_app(
+        DashboardConfig(engine=engine, evidence_dir=tmp_path / "evidence", secret_key=b"k" * 32)
+    )
+    headers = {"Authorization": f"Bearer {token.text}"}
+    with serve_app(app) as base_url, httpx.Client(base_url=base_url, headers=headers) as http:
+        yield http, alert_id, image.sha256, sample.sha256
+    engine.dispose()
+
+
+def test_images_are_download_links_only(served: tuple[httpx.Client, int, str, str]) -> None:
+    http, alert_id, image_sha, sample_sha = served
+    page = http.get(f"/alerts/{alert_id}")
+    assert page.status_code == 200
+    assert f'<a class="mono" href="/evidence/{image_sha}" download>' in page.text
+    assert "<img" not in page.text and "&lt;img src=x onerror=alert(1)&gt;" in page.text
+    detail = http.get(f"/api/alerts/{alert_id}").json()
+    assert [(i["kind"], i["sha256"]) for i in detail["images"]] == [("image", image_sha)]
+    assert [(a["kind"], a["sha256"]) for a in detail["attachments"]] == [("file", sample_sha)]
+    blob = http.get(f"/evidence/{image_sha}")
+    assert blob.content == png_bytes("photo")
+    assert blob.headers["content-type"] == "application/octet-stream"
