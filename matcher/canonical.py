@@ -6,7 +6,7 @@ A fingerprint and a scan must agree on a value however a leak writes it: ``14.5`
 :class:`Canon`: one ``int64`` per row plus a validity mask. Numbers become fixed-point integers at
 a number of decimals (:func:`fixed_point`, :func:`coarsen` for coarser roundings), dates days
 since 1970-01-01, categories their code in the field's coding, a set of codes (ICD-10 diagnoses)
-an order-free 64-bit combination. Vectorised with polars and numpy; pure.
+an order-free 64-bit combination. Vectorised with polars, numpy and numba kernels; pure.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from matcher import code_kernels
+
 NULL_TEXT = ("", "na", "nan", "null", "none", "n/a", "-", "—", "nat", "缺失", "无")
 MAX_DECIMALS = 6
 DATE_FORMATS = (
@@ -25,7 +27,6 @@ DATE_FORMATS = (
     "%Y年%m月%d日", "%Y%m%d", "%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y",
 )  # fmt: skip
 EXCEL_EPOCH_DAYS = 25569  # 1970-01-01 as an Excel serial day number
-GOLDEN = 0x9E3779B97F4A7C15
 
 # Meanings in other languages and abbreviations, by coding: text -> code.
 EXTRA_MEANINGS: Mapping[int, Mapping[str, str]] = {
@@ -119,27 +120,18 @@ def parse_numbers(series: pl.Series) -> tuple[np.ndarray, np.ndarray, int]:
 
 
 def fixed_point(values: np.ndarray, decimals: int) -> np.ndarray:
-    """``round(value * 10**decimals)`` as int64, half away from zero (negative: tens, hundreds)."""
-    scale = 10.0**decimals
-    with np.errstate(invalid="ignore"):
-        scaled = np.nan_to_num(values, nan=0.0)
-        scaled *= scale
-        # nudge by a relative epsilon so 2.675 * 100 = 267.49999... still rounds to 268
-        nudged = np.abs(scaled)
-        nudged *= 1 + 1e-12
-        nudged += 0.5
-        np.floor(nudged, out=nudged)
-        np.copysign(nudged, scaled, out=nudged)  # = sign(scaled) * floor(...): nudged >= 0
-        return nudged.astype(np.int64)
+    """``round(value * 10**decimals)`` as int64, half away from zero (negative: tens, hundreds).
+
+    Each value is scaled, nudged by a relative epsilon (so 2.675 * 100 = 267.49999... still
+    rounds to 268), then floored away from zero; a numba kernel (:mod:`matcher.code_kernels`)."""
+    return code_kernels.fixed_point(values, decimals)
 
 
 def coarsen(fixed: np.ndarray, drop: int) -> np.ndarray:
     """Round fixed-point integers ``drop`` more decimal places, half away from zero."""
     if drop <= 0:
         return fixed
-    step = 10**drop
-    magnitude = (np.abs(fixed) + step // 2) // step
-    return np.sign(fixed) * magnitude
+    return code_kernels.coarsen(fixed, drop)
 
 
 def parse_number_canon(series: pl.Series) -> Canon:
@@ -237,21 +229,15 @@ def canon_of(codes: pl.Series, decimals: int = 0) -> Canon:
 
 def mix64(values: np.ndarray) -> np.ndarray:
     """An unkeyed 64-bit mixer (splitmix64 finaliser); only ever an input to the keyed PRF."""
-    x = values.astype(np.uint64, copy=True)
-    x += np.uint64(GOLDEN)
-    x ^= x >> np.uint64(30)
-    x *= np.uint64(0xBF58476D1CE4E5B9)
-    x ^= x >> np.uint64(27)
-    x *= np.uint64(0x94D049BB133111EB)
-    x ^= x >> np.uint64(31)
-    return x
+    return code_kernels.mix64(values)
 
 
 def combine(parts: Sequence[np.ndarray]) -> np.ndarray:
-    """One 64-bit code for a tuple of codes (order matters)."""
+    """One 64-bit code for a tuple of codes (order matters): ``acc = mix64(acc ^ mix64(part +
+    index))`` over the parts."""
     acc = np.zeros(parts[0].shape, dtype=np.uint64)
     for index, part in enumerate(parts):
-        acc = mix64(acc ^ mix64(part.astype(np.int64).view(np.uint64) + np.uint64(index)))
+        code_kernels.combine_into(acc, part, index)
     return acc
 
 
@@ -281,22 +267,14 @@ def list_cells(series: pl.Series) -> list[pl.Series]:
 
 
 def set_codes(members: Sequence[Canon]) -> Canon:
-    """An order-free code for each row's set of member codes (valid when the set is non-empty)."""
+    """An order-free code for each row's set of member codes (valid when the set is non-empty):
+    ``mix64`` of the sum of its distinct members' ``mix64`` and their count."""
     if not members:
         return Canon(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool))
-    total = np.zeros(members[0].values.shape, dtype=np.uint64)
-    count = np.zeros(members[0].values.shape, dtype=np.int64)
-    seen: list[np.ndarray] = []
-    for member in members:
-        mixed = mix64(member.values.view(np.uint64))
-        fresh = member.valid.copy()
-        for earlier in seen:  # a code repeated in one row counts once
-            fresh &= mixed != earlier
-        total += np.where(fresh, mixed, np.uint64(0))
-        count += fresh
-        seen.append(np.where(member.valid, mixed, np.uint64(0)))
-    code = mix64(total ^ count.astype(np.uint64))
-    return Canon(code.view(np.int64), count > 0)
+    values = np.stack([m.values.astype(np.int64, copy=False) for m in members])
+    valid = np.stack([m.valid for m in members])
+    code, present = code_kernels.set_codes(values, valid)
+    return Canon(code.view(np.int64), present)
 
 
 def earliest(members: Sequence[Canon]) -> Canon:

@@ -12,20 +12,19 @@ computed from the same per-key rarities, assuming independent keys (:func:`expec
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
-from matcher.digest_index import lookup, score_pairs, sort_digests
+from matcher.digest_index import StackedIndex, link_best, lookup, sort_digests, stack_index
 from matcher.fingerprint.model import Fingerprint
 from matcher.linkkeys import Family
 
 ALPHA = 1e-5  # allowed chance links per sample row (before multiple groups)
-SEEDS = 2
 BIN_BITS = 0.5
 CHANCE_SAMPLE_ROWS = 2000
-CHUNK_ROWS = 200_000
 
 
 @dataclass(frozen=True)
@@ -63,11 +62,6 @@ def _index(fp: Fingerprint, name: str) -> tuple[np.ndarray, np.ndarray, int]:
     return ordered, starts, shift
 
 
-def _order(fp: Fingerprint, name: str) -> np.ndarray:
-    """Fingerprint rows in the order of the sorted digests (ties by row)."""
-    return _sorted(fp, name)[1]
-
-
 def _theirs(fp: Fingerprint, names: tuple[str, ...]) -> np.ndarray:
     """The fingerprint's digests of these families as one (rows x families) uint32 array, so
     scoring a candidate reads one row."""
@@ -84,54 +78,66 @@ def _theirs(fp: Fingerprint, names: tuple[str, ...]) -> np.ndarray:
 
 def _counts(fp: Fingerprint, name: str, sample: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Where each sample digest starts in the sorted family, and how many rows share it."""
-    ordered, starts, shift = _index(fp, name)
+    stacked = fp.cache.get(fp.cache.get("stacked", ""))
+    if stacked is not None and name in stacked[0]:
+        ordered, _, starts, shift = stacked[1].family(stacked[0].index(name))
+    else:
+        ordered, starts, shift = _index(fp, name)
     return lookup(ordered, starts, shift, sample.astype(ordered.dtype))
 
 
-def _candidates(
-    fp: Fingerprint, names: list[str], low: np.ndarray, count: np.ndarray, cap: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Sample row and fingerprint row of every candidate pair from each row's best seeds
-    (``low`` and ``count`` are families x rows), sorted by sample row, then fingerprint row."""
-    never = np.iinfo(np.int64).max
-    ranked = np.where((count > 0) & (count <= cap), count, never)
-    rows_out: list[np.ndarray] = []
-    cands_out: list[np.ndarray] = []
-    every = np.arange(ranked.shape[1])
-    for _ in range(SEEDS):  # the rarest key, then the rarest other key (ties: family order)
-        column = _first_min(ranked)
-        usable = ranked[column, every] != never
-        ranked[column, every] = never
-        for j, name in enumerate(names):
-            rows = np.flatnonzero(usable & (column == j))
-            if rows.size == 0:
-                continue
-            sizes = count[j, rows]
-            total = int(sizes.sum())
-            ends = np.cumsum(sizes)
-            within = np.arange(total) - np.repeat(ends - sizes, sizes)
-            rows_out.append(np.repeat(rows, sizes))
-            cands_out.append(_order(fp, name)[np.repeat(low[j, rows], sizes) + within])
-    if not rows_out:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    pair = np.sort(
-        np.concatenate(rows_out).astype(np.int64) * fp.total_rows
-        + np.concatenate(cands_out).astype(np.int64)
-    )
-    pair = pair[np.concatenate(([True], pair[1:] != pair[:-1]))]
-    return pair // fp.total_rows, pair % fp.total_rows
+def _stack_key(names: tuple[str, ...]) -> str:
+    return "stacked:" + ",".join(names)
 
 
-def _first_min(ranked: np.ndarray) -> np.ndarray:
-    """``np.argmin(ranked, axis=0)`` (the first family with the smallest value), a family at a
-    time: one contiguous pass per family instead of a strided one per row."""
-    best = ranked[0].copy()
-    column = np.zeros(ranked.shape[1], dtype=np.int64)
-    for j in range(1, ranked.shape[0]):
-        better = ranked[j] < best
-        np.copyto(best, ranked[j], where=better)
-        column[better] = j
-    return column
+def prepare_index(fp: Fingerprint, names: tuple[str, ...]) -> None:
+    """Start sorting these families of the fingerprint in the background (what
+    :func:`link_rows` needs), so it overlaps the sample's parse and keying."""
+    key = _stack_key(names)
+    if key in fp.cache or "stacking:" + key in fp.cache:
+        return
+    thread = threading.Thread(target=_prepare, args=(fp, names), daemon=True)
+    fp.cache["stacking:" + key] = thread
+    thread.start()
+
+
+def _prepare(fp: Fingerprint, names: tuple[str, ...]) -> None:
+    try:
+        _stacked(fp, names)
+        _theirs(fp, names)
+    except Exception:  # link_rows makes them again, and reports what fails
+        return
+    finally:
+        fp.cache.pop("stacking:" + _stack_key(names), None)
+
+
+def _stacked(fp: Fingerprint, names: tuple[str, ...]) -> StackedIndex:
+    """The families sorted into one :class:`StackedIndex` (cached: only the latest is kept)."""
+    key = _stack_key(names)
+    thread = fp.cache.get("stacking:" + key)
+    if thread is not None and thread is not threading.current_thread():
+        thread.join()
+    cached = fp.cache.get(key)
+    if cached is None:
+        bits = []
+        for name in names:
+            family = fp.family(name)
+            bits.append(family.bits if family is not None else 8 * fp.digests[name].itemsize)
+        cached = (list(names), stack_index([fp.digests[name] for name in names], bits))
+        fp.cache.pop(fp.cache.get("stacked", ""), None)
+        fp.cache["stacked"], fp.cache[key] = key, cached  # keep only the latest
+    return cached[1]
+
+
+def _weight_table(fp: Fingerprint) -> np.ndarray:
+    """Bits an agreement on a digest ``count`` rows share is worth, by count (0: none)."""
+    cached = fp.cache.get("weights")
+    if cached is None:
+        total = max(fp.total_rows, 1)
+        counts = np.arange(fp.total_rows + 1)
+        cached = np.where(counts > 0, np.log2(total / np.maximum(counts, 1)), 0.0)
+        fp.cache["weights"] = cached
+    return cached
 
 
 def _groups(families: list[Family]) -> dict[str, list[int]]:
@@ -159,7 +165,8 @@ def link_rows(
     alpha: float = ALPHA,
 ) -> LinkResult:
     """Link each of ``rows`` sample rows (digests per family name, 0 = missing) to a
-    fingerprint row. Rows are linked in chunks of ``CHUNK_ROWS``, so memory stays bounded."""
+    fingerprint row (:func:`matcher.digest_index.link_best`, in chunks of rows, so memory
+    stays bounded)."""
     families = [f for f in fp.families if f.name in sample and np.any(sample[f.name])]
     n = rows if rows is not None else len(next(iter(sample.values()))) if sample else 0
     total = max(fp.total_rows, 1)
@@ -170,46 +177,27 @@ def link_rows(
     if not families or n == 0:
         return LinkResult(links, best_bits, best_groups, threshold, 0.0, ())
     names = [f.name for f in families]
+    index = _stacked(fp, tuple(names))  # waits for prepare_index's thread, if one runs
     theirs = _theirs(fp, tuple(names))
     groups = list(_groups(families).values())
     group_max = [families[g[0]].combine == "max" or len(g) == 1 for g in groups]
+    ours = np.empty((len(names), n), dtype=np.uint32)
+    for j, name in enumerate(names):
+        ours[j] = sample[name]
+    cap = max(64, total // 500)
+    links, best_bits, best_groups = link_best(
+        ours, index, _weight_table(fp), cap=cap, theirs=theirs, groups=groups,
+        group_max=group_max, threshold=threshold,
+    )  # fmt: skip
     take = _chance_rows(n)
     chance_weights = np.zeros((take.size, len(names)))
-    cap = max(64, total // 500)
-    for start in range(0, n, CHUNK_ROWS):
-        stop = min(n, start + CHUNK_ROWS)
-        ours = np.empty((len(names), stop - start), dtype=np.uint32)
-        low = np.empty(ours.shape, dtype=np.int64)
-        count = np.empty(ours.shape, dtype=np.int64)
-        for j, name in enumerate(names):
-            ours[j] = sample[name][start:stop]
-            low[j], count[j] = _counts(fp, name, ours[j])
+    for j, name in enumerate(names):
+        _, count = _counts(fp, name, ours[j, take])
         with np.errstate(divide="ignore"):
-            weights = np.where(count > 0, np.log2(total / np.maximum(count, 1)), 0.0)
-        inside = (take >= start) & (take < stop)
-        chance_weights[inside] = weights[:, take[inside] - start].T
-        pairs, cands = _candidates(fp, names, low, count, cap)
-        if pairs.size == 0:
-            continue
-        bits, agreed, clashed = score_pairs(ours, weights, theirs, groups, group_max, pairs, cands)
-        first = _best_pairs(pairs, bits)
-        r = pairs[first] + start
-        best_bits[r] = bits[first]
-        best_groups[r] = agreed[first]
-        ok = (agreed[first] >= 2) & (bits[first] >= threshold) & (agreed[first] >= clashed[first])
-        links[r[ok]] = cands[first][ok]
+            chance_weights[:, j] = np.where(count > 0, np.log2(total / np.maximum(count, 1)), 0.0)
     chance = expected_chance(chance_weights, names, families, total=total, threshold=threshold)
     chance *= n / take.size
     return LinkResult(links, best_bits, best_groups, threshold, chance, tuple(names))
-
-
-def _best_pairs(pairs: np.ndarray, bits: np.ndarray) -> np.ndarray:
-    """Per sample row (``pairs`` sorted), the index of its first pair with the most bits."""
-    starts = np.flatnonzero(np.concatenate(([True], pairs[1:] != pairs[:-1])))
-    most = np.maximum.reduceat(bits, starts)
-    sizes = np.diff(np.append(starts, pairs.size))
-    index = np.where(bits == np.repeat(most, sizes), np.arange(pairs.size), pairs.size)
-    return np.minimum.reduceat(index, starts)
 
 
 def _chance_rows(n: int) -> np.ndarray:

@@ -11,18 +11,23 @@ fingerprint is built and when a sample is scanned, so both sides agree on every 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import re
+import threading
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
 
-from matcher import canonical
+from matcher import canonical, code_kernels
 from matcher.canonical import NULL_TEXT, Canon
 from matcher.dictionary import Dictionary
-from matcher.prf import derive_key, siphash_codes
-from matcher.schema import ColumnMapping
+from matcher.prf import derive_key, siphash_top, start_warm_up
+from matcher.samples import fastcsv
+from matcher.samples.readers import LargeTable, frame_source, parse_ahead_of, set_parse_ahead
+from matcher.schema import ColumnMapping, header_names, map_columns
 
+Parsed = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 QI_FIELDS = (31, 34, 52, 54, 53)
 QI_FAMILIES: tuple[tuple[str, tuple[int, ...]], ...] = (
     ("qi", QI_FIELDS),
@@ -115,6 +120,9 @@ def canonical_fields(
     mixed date formats) is parsed again in full (:mod:`matcher.canonical`), with the same result
     the full parse would give for every cell.
     """
+    from_bytes = _fields_from_bytes(frame, mappings, dictionary)
+    if from_bytes is not None:
+        return from_bytes
     plans: dict[int, tuple[str, list[tuple[int, str]]]] = {}
     exprs: list[pl.Expr] = []
     fields: dict[int, Canon] = {}
@@ -162,6 +170,233 @@ def canonical_fields(
         if canon.count:
             fields[field_id] = canon
     return fields
+
+
+def _fields_from_bytes(
+    frame: pl.DataFrame, mappings: Sequence[ColumnMapping | None], dictionary: Dictionary
+) -> dict[int, Canon] | None:
+    """:func:`canonical_fields` of a frame read from a large CSV/TSV (header row dropped),
+    parsed from the file's bytes; None for any other frame."""
+    source = frame_source(frame)
+    if source is None or source[1] != 1:
+        return None
+    table = source[0]
+    ahead = parse_ahead_of(table)
+    started = ahead if isinstance(ahead, _Ahead) else None
+    lines = started.lines() if started is not None else fastcsv.split_lines(table.data)
+    if lines is None or int(lines[1][-1]) - 1 != frame.height:
+        return None
+    names = frame.columns
+
+    def text(positions: list[int]) -> pl.DataFrame:
+        return frame.select([names[p] for p in positions])
+
+    parsed = canonical_fields_csv(
+        table, lines, frame.head(DATE_SNIFF_ROWS), mappings, dictionary, text=text, ahead=started
+    )
+    return parsed[0] if parsed is not None else None
+
+
+def canonical_fields_csv(
+    table: LargeTable,
+    lines: tuple[np.ndarray, np.ndarray],
+    head: pl.DataFrame,
+    mappings: Sequence[ColumnMapping | None],
+    dictionary: Dictionary,
+    *,
+    text: Callable[[list[int]], pl.DataFrame],
+    ahead: _Ahead | None = None,
+) -> tuple[dict[int, Canon], Canon | None] | None:
+    """:func:`canonical_fields` of a large plain CSV/TSV with a header line, and its first
+    participant-ID column (:func:`parse_ids`), parsed from the bytes
+    (:mod:`matcher.samples.fastcsv`). ``head`` is the table's first rows (header as names);
+    ``text(positions)`` gives those columns' cells as text (every row but the header);
+    ``ahead``, a parse started earlier (:func:`parse_ahead`), is used if it read the same cells.
+
+    A field with a cell the byte parser does not read (or a date format other than ISO, or
+    list cells) is parsed from its text columns by :func:`canonical_fields`, so the result is
+    the same. None when the file does not split into lines as polars splits it.
+    """
+    plan = _plan(head, mappings, dictionary)
+    kinds, fast, slow, eid = plan.kinds, plan.fast, list(plan.slow), plan.eid
+    parsed = ahead.parsed() if ahead is not None and ahead.plan.same_parse(plan) else None
+    if parsed is None:
+        parsed = fastcsv.parse_columns(
+            table.data, lines, delimiter=table.delimiter, kinds=kinds, codes=plan.codes
+        )
+    if parsed is None:
+        return None
+    values, floats, valid, shown, unread = parsed
+    order = {int(c): j for j, c in enumerate(np.flatnonzero(kinds))}
+    numbers = {int(c): j for j, c in enumerate(np.flatnonzero(kinds == fastcsv.NUMBER))}
+    others = {
+        int(c): j for j, c in enumerate(np.flatnonzero((kinds != 0) & (kinds != fastcsv.NUMBER)))
+    }
+
+    def member(position: int) -> Canon:
+        if position in numbers:
+            j = numbers[position]
+            ok = valid[order[position]]
+            most = int(shown[j][ok].max()) if ok.any() else 0
+            decimals = min(most, canonical.MAX_DECIMALS)
+            fixed = code_kernels.fixed_point(floats[j], decimals, out=floats[j].view(np.int64))
+            return Canon(fixed, ok, decimals)  # in place: the floats are not needed again
+        return Canon(values[others[position]], valid[order[position]])
+
+    fields: dict[int, Canon] = {}
+    for field_id, (kind, positions) in fast.items():
+        if any(unread[p] for p in positions):
+            slow.extend(positions)
+            continue
+        canons = [member(p) for p in positions]
+        canon = _combined(kind, canons)
+        if canon.count:
+            fields[field_id] = canon
+    ids = member(eid) if eid is not None and not unread[eid] else None
+    text_positions = sorted(set(slow) | ({eid} if eid is not None and ids is None else set()))
+    if text_positions:
+        cells = text(text_positions)
+        cells.columns = [f"c{p}" for p in text_positions]
+        sub = [mappings[p] for p in text_positions]
+        fields.update(canonical_fields(cells, sub, dictionary))
+        if eid is not None and ids is None:
+            ids = parse_ids(cells.get_column(f"c{eid}"))
+    # the order canonical_fields gives: fields in list cells first, then column order
+    by_field = columns_by_field(mappings)
+    rank = {f: (not any(_is_list(mappings[p]) for p in ps), i)
+            for i, (f, ps) in enumerate(by_field.items())}  # fmt: skip
+    return dict(sorted(fields.items(), key=lambda item: rank[item[0]])), ids
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """Which columns of a large table the byte parser reads, and as what."""
+
+    kinds: np.ndarray
+    codes: dict[int, np.ndarray]
+    fast: dict[int, tuple[str, list[int]]]
+    slow: tuple[int, ...]
+    eid: int | None
+
+    def same_parse(self, other: _Plan) -> bool:
+        return (
+            np.array_equal(self.kinds, other.kinds)
+            and self.codes.keys() == other.codes.keys()
+            and all(np.array_equal(v, other.codes[k]) for k, v in self.codes.items())
+        )
+
+
+def _plan(
+    head: pl.DataFrame, mappings: Sequence[ColumnMapping | None], dictionary: Dictionary
+) -> _Plan:
+    kinds = np.zeros(len(mappings), dtype=np.int8)
+    codes: dict[int, np.ndarray] = {}
+    fast: dict[int, tuple[str, list[int]]] = {}
+    slow: list[int] = []
+    for field_id, positions in columns_by_field(mappings).items():
+        kind = field_kind(field_id, dictionary)
+        if kind is None:
+            continue
+        member_kinds = [_byte_kind(head, field_id, kind, p, dictionary, codes) for p in positions]
+        if any(k == 0 for k in member_kinds) or any(_is_list(mappings[p]) for p in positions):
+            slow.extend(positions)
+            continue
+        kinds[positions] = member_kinds
+        fast[field_id] = (kind, positions)
+    eid = next((i for i, m in enumerate(mappings) if m is not None and m.kind == "eid"), None)
+    if eid is not None:
+        kinds[eid] = fastcsv.ID
+    return _Plan(kinds, codes, fast, tuple(slow), eid)
+
+
+class _Ahead:
+    """A parse of a large table started while polars reads it as text (see
+    :func:`parse_ahead`), for the plan the default dictionary gives."""
+
+    def __init__(self, table: LargeTable, plan: _Plan) -> None:
+        self.plan = plan
+        self._table = table
+        self._lines: tuple[np.ndarray, np.ndarray] | None = None
+        self._parsed: Parsed | None = None
+        self._thread = threading.Thread(target=self._run, name="matcher-parse", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        table = self._table
+        try:
+            self._lines = fastcsv.split_lines(table.data)
+            if self._lines is not None:
+                self._parsed = fastcsv.parse_columns(
+                    table.data, self._lines, delimiter=table.delimiter, kinds=self.plan.kinds,
+                    codes=self.plan.codes,
+                )  # fmt: skip
+        except Exception:  # the caller parses again, and reports what fails
+            self._lines = self._parsed = None
+
+    def lines(self) -> tuple[np.ndarray, np.ndarray] | None:
+        self._thread.join()
+        return self._lines if self._lines is not None else fastcsv.split_lines(self._table.data)
+
+    def parsed(self) -> Parsed | None:
+        self._thread.join()
+        return self._parsed
+
+
+def parse_ahead(table: LargeTable) -> _Ahead | None:
+    """Start parsing ``table``'s cells in the background, as :func:`canonical_fields` will want
+    them under the default dictionary, when its first line is a header (the caller reads it as
+    text meanwhile). :func:`canonical_fields_csv` uses the result when its own plan is the
+    same; the result is the same either way."""
+    from matcher.dictionary import load_dictionary
+
+    start_warm_up()  # the parser's kernels load first
+    head = table.head(DATE_SNIFF_ROWS + 1)
+    if head.height < 2:
+        return None
+    dictionary = load_dictionary()
+    names = header_names([cell or "" for cell in head.row(0)])
+    mappings = map_columns(names, dictionary)
+    if not any(m is not None and m.kind == "field" for m in mappings):
+        return None
+    plan = _plan(head.slice(1), mappings, dictionary)
+    return _Ahead(table, plan) if plan.kinds.any() else None
+
+
+def _byte_kind(
+    head: pl.DataFrame,
+    field_id: int,
+    kind: str,
+    position: int,
+    dictionary: Dictionary,
+    codes: dict[int, np.ndarray],
+) -> int:
+    """The :mod:`matcher.samples.fastcsv` kind that reads a column as :func:`_fast_exprs`
+    does (0: read it as text)."""
+    info = dictionary.fields[field_id]
+    if kind == "number":
+        return fastcsv.NUMBER
+    if kind in ("date", "dates"):
+        fmt = canonical.date_format(head.to_series(position).head(DATE_SNIFF_ROWS))
+        return fastcsv.DATE if fmt == "%Y-%m-%d" else 0
+    if kind == "set" and info.coding == ICD10_CODING:
+        return fastcsv.ICD10
+    coding = dictionary.field_coding(field_id) or {}
+    table = canonical.meaning_table(coding, info.coding)
+    keys = list(coding)
+    if not keys or any(table.get(k.lower(), k) != k for k in keys) or set(keys) & set(NULL_TEXT):
+        return 0
+    if not all(re.fullmatch(r"-?[1-9]\d{0,14}|0", k) for k in keys):
+        return 0
+    codes[position] = np.array([int(k) for k in keys], dtype=np.int64)
+    return fastcsv.CODE
+
+
+def _combined(kind: str, canons: list[Canon]) -> Canon:
+    if kind == "dates":
+        return canonical.earliest(canons)
+    if kind == "set":
+        return canonical.set_codes(canons)
+    return canons[0]
 
 
 def _is_list(mapping: ColumnMapping | None) -> bool:
@@ -341,13 +576,27 @@ def family_codes(
     return canonical.coarsen(values, family.drop - drop).view(np.uint64), canon.valid
 
 
+def has_keys(family: Family, fields: Mapping[int, Canon], specs: Mapping[int, FieldSpec]) -> bool:
+    """Whether a sample with these fields gets a non-missing digest of ``family`` (what
+    :func:`family_codes` would make, without making it)."""
+    if family.group == "qi":
+        needed = dict(QI_FAMILIES)[family.name]
+        if not all(f in fields for f in needed):
+            return False
+        return bool(np.logical_and.reduce([fields[f].valid for f in needed]).any())
+    canon = fields.get(family.field_id)
+    spec = specs.get(family.field_id)
+    if canon is None or spec is None or not canon.valid.any():
+        return False
+    if spec.kind != "number":
+        return True
+    drop = max(spec.decimals - canon.decimals, 0)
+    return family.drop == drop
+
+
 def digest(master: bytes, family: Family, codes: np.ndarray, valid: np.ndarray) -> np.ndarray:
     """The family's keyed digests, truncated to its width; 0 marks a missing value."""
-    hashed = siphash_codes(derive_key(master, family.name), codes)
-    top = (hashed >> np.uint64(64 - family.bits)).astype(family.dtype)
-    top[top == 0] = 1
-    top[~valid] = 0
-    return top
+    return siphash_top(derive_key(master, family.name), codes, valid, family.bits)
 
 
 def coverage(digests: np.ndarray) -> float:
@@ -379,3 +628,6 @@ def parse_ids(series: pl.Series) -> Canon:
     numbers, valid, _ = canonical.parse_numbers(series)
     whole = valid & (np.nan_to_num(numbers) == np.floor(np.nan_to_num(numbers)))
     return Canon(np.nan_to_num(numbers).astype(np.int64), whole)
+
+
+set_parse_ahead(parse_ahead)  # large tables read as text are parsed from their bytes meanwhile

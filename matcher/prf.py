@@ -108,15 +108,68 @@ def _siphash_array(k0: np.uint64, k1: np.uint64, codes: np.ndarray, out: np.ndar
         out[i] = v0 ^ v1 ^ v2 ^ v3
 
 
+@numba.njit(parallel=True, cache=True, nogil=True)
+def _siphash_top(
+    k0: np.uint64,
+    k1: np.uint64,
+    codes: np.ndarray,
+    valid: np.ndarray,
+    shift: np.uint64,
+    out: np.ndarray,
+) -> None:
+    last = np.uint64(8) << np.uint64(56)
+    for i in numba.prange(codes.size):
+        if not valid[i]:
+            out[i] = 0
+            continue
+        m = codes[i]
+        v0 = k0 ^ np.uint64(_C0)
+        v1 = k1 ^ np.uint64(_C1)
+        v2 = k0 ^ np.uint64(_C2)
+        v3 = k1 ^ np.uint64(_C3) ^ m
+        v0, v1, v2, v3 = _sipround(v0, v1, v2, v3)
+        v0, v1, v2, v3 = _sipround(v0, v1, v2, v3)
+        v0 ^= m
+        v3 ^= last
+        v0, v1, v2, v3 = _sipround(v0, v1, v2, v3)
+        v0, v1, v2, v3 = _sipround(v0, v1, v2, v3)
+        v0 ^= last
+        v2 ^= np.uint64(0xFF)
+        for _ in range(4):
+            v0, v1, v2, v3 = _sipround(v0, v1, v2, v3)
+        top = (v0 ^ v1 ^ v2 ^ v3) >> shift
+        out[i] = top if top != 0 else 1
+
+
+def siphash_top(key: bytes, codes: np.ndarray, valid: np.ndarray, bits: int) -> np.ndarray:
+    """The top ``bits`` (32 or 16) of each code's SipHash-2-4 under a 16-byte key, 1 where those
+    are 0 and 0 where ``valid`` is False: ``siphash_codes`` truncated, in one pass."""
+    if len(key) != 16:
+        raise ValueError("SipHash needs a 16-byte key")
+    flat = np.ascontiguousarray(np.ascontiguousarray(codes).view(np.uint64).reshape(-1))
+    out = np.empty(flat.size, dtype=np.uint32 if bits == 32 else np.uint16)
+    if flat.size:
+        wait_warm_up("codes")
+        k0 = np.uint64(int.from_bytes(key[:8], "little"))
+        k1 = np.uint64(int.from_bytes(key[8:], "little"))
+        mask = np.ascontiguousarray(valid, dtype=np.bool_).reshape(-1)
+        _siphash_top(k0, k1, flat, mask, np.uint64(64 - bits), out)
+    return out
+
+
 _warm_up: threading.Thread | None = None
 _warm_up_lock = threading.Lock()
+# the kernel groups in the order a scan first needs them; each is set once it is loaded
+PARTS = ("fastcsv", "codes", "digest_index")
+_loaded = {part: threading.Event() for part in PARTS}
 
 
 def start_warm_up() -> None:
-    """Load the numba kernels (this module's and :mod:`matcher.digest_index`'s) from numba's
-    cache in a background thread, once per process. Loading costs ~0.5 s of Python work; started
-    before a table is parsed, it overlaps polars' parse (which releases the GIL). Every kernel
-    call waits for it first (:func:`wait_warm_up`), so kernels never run in two threads at once.
+    """Load the numba kernels (this module's, :mod:`matcher.code_kernels`',
+    :mod:`matcher.digest_index`'s and :mod:`matcher.samples.fastcsv`'s) from numba's cache in a
+    background thread, once per process, in the order a scan needs them. Loading costs ~0.5 s of
+    Python work; started before a file is read, it overlaps the read. A kernel call waits until
+    its group is loaded (:func:`wait_warm_up`), so no kernel is loaded in two threads at once.
     """
     global _warm_up
     with _warm_up_lock:
@@ -125,19 +178,34 @@ def start_warm_up() -> None:
             _warm_up.start()
 
 
-def wait_warm_up() -> None:
-    """Return once the background load (if one was started) is done."""
+def wait_warm_up(part: str | None = None) -> None:
+    """Return once the background load (if one was started) has loaded ``part`` (one of
+    ``PARTS``; None: every part)."""
     thread = _warm_up
-    if thread is not None and thread is not threading.current_thread():
+    if thread is None or thread is threading.current_thread():
+        return
+    if part is None:
         thread.join()
+    else:
+        while not _loaded[part].wait(timeout=0.05):
+            if not thread.is_alive():  # the load stopped early: the caller loads what it needs
+                return
 
 
 def _load_kernels() -> None:
-    from matcher import digest_index  # it imports this module
+    from matcher import code_kernels, digest_index  # they import this module
+    from matcher.samples import fastcsv
 
     try:
+        fastcsv.load_kernels()
+        _loaded["fastcsv"].set()
         siphash_codes(bytes(16), np.zeros(1, dtype=np.uint64))
+        for bits in (32, 16):
+            siphash_top(bytes(16), np.zeros(1, dtype=np.uint64), np.ones(1, dtype=np.bool_), bits)
+        code_kernels.load_kernels()
+        _loaded["codes"].set()
         digest_index.load_kernels()
+        _loaded["digest_index"].set()
     except Exception:  # a failed warm-up only means the first real call loads them
         return
 
@@ -146,7 +214,7 @@ def siphash_codes(key: bytes, codes: np.ndarray) -> np.ndarray:
     """SipHash-2-4 of each 64-bit code (as its 8 little-endian bytes) under a 16-byte key."""
     if len(key) != 16:
         raise ValueError("SipHash needs a 16-byte key")
-    wait_warm_up()
+    wait_warm_up("codes")
     flat = np.ascontiguousarray(codes).view(np.uint64) if codes.dtype != np.uint64 else codes
     flat = np.ascontiguousarray(flat)
     out = np.empty(flat.size, dtype=np.uint64)

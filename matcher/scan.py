@@ -28,11 +28,17 @@ from matcher.dictionary import Dictionary, load_dictionary
 from matcher.errors import MatchError
 from matcher.fingerprint.build import check_key
 from matcher.fingerprint.model import Fingerprint
-from matcher.guess import guess_columns
-from matcher.linkage import link_rows, quasi_identifier_hits
+from matcher.guess import GUESS_ROWS, guess_columns
+from matcher.linkage import link_rows, prepare_index, quasi_identifier_hits
 from matcher.prf import start_warm_up
-from matcher.samples import Limits, SampleTable, read_tables
-from matcher.schema import ColumnMapping, map_columns, normalise_header
+from matcher.samples import Limits, SampleTable, fastcsv
+from matcher.samples.readers import (
+    LargeTable,
+    frame_source,
+    read_table_sources,
+    remember_source,
+)
+from matcher.schema import ColumnMapping, header_names, map_columns, normalise_header
 
 Verdict = str  # participant-level | aggregate | cohort-schema | clean | error
 RANK = {"error": -1, "clean": 0, "cohort-schema": 1, "aggregate": 2, "participant-level": 3}
@@ -158,13 +164,12 @@ def with_header(table: SampleTable, dictionary: Dictionary) -> tuple[pl.DataFram
     wordy = sum(1 for cell in first if cell.strip() and not _is_number(cell))
     if mapped == 0 and wordy < max(1, (len(first) + 1) // 2):
         return frame, False
-    names: list[str] = []
-    for index, cell in enumerate(first):
-        name = cell.strip() or f"column_{index + 1}"
-        while name in names:
-            name += "_"
-        names.append(name)
-    return frame.slice(1).rename(dict(zip(frame.columns, names, strict=True))), True
+    names = header_names(first)
+    named = frame.slice(1).rename(dict(zip(frame.columns, names, strict=True)))
+    source = frame_source(frame)
+    if source is not None and source[1] == 0:
+        remember_source(named, source[0], skip=1)
+    return named, True
 
 
 def looks_aggregate(headers: Sequence[str], frame: pl.DataFrame) -> str | None:
@@ -192,11 +197,32 @@ def sample_digests(
     return sample
 
 
-def scan_frame(
-    table: SampleTable, *, fingerprint: Fingerprint, key: bytes, dictionary: Dictionary
-) -> _TableScan:
-    frame, had_header = with_header(table, dictionary)
-    rows = frame.height
+# a large table's header and the rows value guessing and date sniffing look at
+HEAD_LINES = max(GUESS_ROWS, linkkeys.DATE_SNIFF_ROWS) + 1
+
+
+@dataclass
+class _Columns:
+    """A table's header, mapped fields and participant IDs, ready to link."""
+
+    rows: int
+    headers: list[str]
+    mappings: list[ColumnMapping | None]
+    fields: dict[int, Any]
+    ids: Any
+    aggregate: str | None
+    reasons: list[str]
+
+
+def _mapped(
+    frame: pl.DataFrame,
+    had_header: bool,
+    *,
+    fingerprint: Fingerprint,
+    key: bytes,
+    dictionary: Dictionary,
+) -> tuple[list[ColumnMapping | None], str | None, list[str]]:
+    """Mappings (guessed where the header says nothing), the aggregate reason and the reasons."""
     headers = list(frame.columns) if had_header else []
     mappings: list[ColumnMapping | None] = (
         map_columns(headers, dictionary) if had_header else [None] * frame.width
@@ -210,16 +236,86 @@ def scan_frame(
         )
         if guessed:
             reasons.append(f"fields guessed from value patterns: {', '.join(guessed)}")
+    return mappings, aggregate, reasons
+
+
+def _frame_columns(
+    table: SampleTable, *, fingerprint: Fingerprint, key: bytes, dictionary: Dictionary
+) -> _Columns:
+    frame, had_header = with_header(table, dictionary)
+    mappings, aggregate, reasons = _mapped(
+        frame, had_header, fingerprint=fingerprint, key=key, dictionary=dictionary
+    )
     fields = linkkeys.canonical_fields(frame, mappings, dictionary)
-    field_ids = sorted(fields)
-    sample = sample_digests(fingerprint, fields, key, rows)
-    result = link_rows(fingerprint, sample, rows=rows)
     ids = None
     for index, mapping in enumerate(mappings):
         if mapping is not None and mapping.kind == "eid":
-            parsed = linkkeys.parse_ids(frame.to_series(index))
-            ids = linkkeys.id_digests(key, parsed.values, parsed.valid)
+            ids = linkkeys.parse_ids(frame.to_series(index))
             break
+    headers = list(frame.columns) if had_header else []
+    return _Columns(frame.height, headers, mappings, fields, ids, aggregate, reasons)
+
+
+def _large_columns(
+    table: LargeTable, *, fingerprint: Fingerprint, key: bytes, dictionary: Dictionary
+) -> _Columns | None:
+    """A large CSV/TSV's columns parsed from its bytes; None when it must be read as text
+    (no header line, or lines polars would split otherwise)."""
+    head, had_header = with_header(SampleTable(table.source, table.head(HEAD_LINES)), dictionary)
+    if not had_header:
+        return None
+    lines = fastcsv.split_lines(table.data)
+    if lines is None:
+        return None
+    mappings, aggregate, reasons = _mapped(
+        head, True, fingerprint=fingerprint, key=key, dictionary=dictionary
+    )
+    parsed = linkkeys.canonical_fields_csv(
+        table, lines, head, mappings, dictionary,
+        text=lambda positions: table.columns(positions).slice(1),
+    )  # fmt: skip
+    if parsed is None:
+        return None
+    fields, ids = parsed
+    rows = int(lines[1][-1]) - 1
+    return _Columns(rows, list(head.columns), mappings, fields, ids, aggregate, reasons)
+
+
+def scan_frame(
+    table: SampleTable | LargeTable,
+    *,
+    fingerprint: Fingerprint,
+    key: bytes,
+    dictionary: Dictionary,
+) -> _TableScan:
+    columns = None
+    if isinstance(table, LargeTable):
+        columns = _large_columns(table, fingerprint=fingerprint, key=key, dictionary=dictionary)
+        if columns is None:
+            table = SampleTable(table.source, table.frame(parse_ahead=False))
+    if columns is None:
+        assert isinstance(table, SampleTable)
+        columns = _frame_columns(table, fingerprint=fingerprint, key=key, dictionary=dictionary)
+    return _verdict(columns, fingerprint=fingerprint, key=key)
+
+
+def _verdict(columns: _Columns, *, fingerprint: Fingerprint, key: bytes) -> _TableScan:
+    rows, fields, reasons, aggregate = (
+        columns.rows,
+        columns.fields,
+        columns.reasons,
+        columns.aggregate,
+    )
+    field_ids = sorted(fields)
+    names = tuple(
+        f.name for f in fingerprint.families if linkkeys.has_keys(f, fields, fingerprint.specs)
+    )
+    prepare_index(fingerprint, names)  # the fingerprint's side sorts while the sample is keyed
+    sample = sample_digests(fingerprint, fields, key, rows)
+    result = link_rows(fingerprint, sample, rows=rows)
+    ids = None
+    if columns.ids is not None:
+        ids = linkkeys.id_digests(key, columns.ids.values, columns.ids.valid)
     scan = _TableScan("clean", rows, result.linked, result.expected_chance, field_ids, reasons)
     scan.links, scan.ids = result.links, ids
     significant = (
@@ -267,7 +363,7 @@ def _quasi_identifiers(fp: Fingerprint, sample: dict[str, np.ndarray], scan: _Ta
 
 
 def scan_tables(
-    tables: Sequence[SampleTable],
+    tables: Sequence[SampleTable | LargeTable],
     *,
     filename: str,
     fingerprint: Fingerprint,
@@ -317,7 +413,7 @@ def scan_bytes(
     check_key(fingerprint, key)
     start_warm_up()  # the kernels load while the file is parsed
     try:
-        tables = read_tables(data, filename=filename, limits=limits)
+        tables = read_table_sources(data, filename=filename, limits=limits)
         return scan_tables(
             tables,
             filename=filename,

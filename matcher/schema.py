@@ -170,6 +170,18 @@ def map_columns(headers: Sequence[str], dictionary: Dictionary) -> list[ColumnMa
     return mapped
 
 
+def header_names(cells: Sequence[str]) -> list[str]:
+    """Column names from a header row: stripped, ``column_N`` for an empty cell, and a name
+    seen before gets ``_`` appended until it is new."""
+    names: list[str] = []
+    for index, cell in enumerate(cells):
+        name = cell.strip() or f"column_{index + 1}"
+        while name in names:
+            name += "_"
+        names.append(name)
+    return names
+
+
 def mapped_fields(mappings: Sequence[ColumnMapping | None]) -> list[int]:
     """The distinct field ids among the mappings, in order of first appearance."""
     fields: list[int] = []

@@ -11,8 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import weakref
 import zipfile
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
@@ -20,7 +22,8 @@ import polars as pl
 from matcher.samples.containers import Limits, SampleError, is_zip, unpack
 from matcher.samples.text import (
     decode_with_encoding,
-    large_ascii_table,
+    delimited,
+    large_ascii_delimiter,
     rows_frame,
     text_table_frames,
     text_tables,
@@ -40,6 +43,88 @@ class SampleTable:
     source: str
     frame: pl.DataFrame
     named: bool = False
+
+
+@dataclass(frozen=True)
+class LargeTable:
+    """A large plain-ASCII CSV/TSV not yet read: its bytes and delimiter.
+
+    :meth:`frame` reads it as the :class:`SampleTable` frame :func:`read_tables` gives;
+    :meth:`head` reads only its first lines (the same rows), :meth:`columns` only some columns
+    (all rows), so a caller that parses cells itself (:mod:`matcher.samples.fastcsv`) reads
+    as text only what it must.
+    """
+
+    source: str
+    data: bytes = field(repr=False)
+    delimiter: str
+
+    def frame(self, *, parse_ahead: bool = True) -> pl.DataFrame:
+        """The table as text, every row (the header line too); with ``parse_ahead``, the
+        registered hook (:func:`set_parse_ahead`) starts parsing its cells meanwhile."""
+        hook = _PARSE_AHEAD[0] if parse_ahead and _PARSE_AHEAD else None
+        ahead = hook(self) if hook is not None else None
+        frame = delimited(self.data, self.delimiter)
+        remember_source(frame, self, skip=0)
+        if ahead is not None:
+            key = id(self)
+            _AHEAD[key] = (weakref.ref(self, lambda _: _AHEAD.pop(key, None)), ahead)
+        return frame
+
+    def head(self, lines: int) -> pl.DataFrame:
+        cut = -1
+        for _ in range(lines):
+            cut = self.data.find(b"\n", cut + 1)
+            if cut < 0:
+                return self.frame()
+        return delimited(self.data[: cut + 1], self.delimiter)
+
+    def columns(self, positions: list[int]) -> pl.DataFrame:
+        """Columns at ``positions`` (all rows, the header row included) as text."""
+        return pl.read_csv(
+            self.data,
+            separator=self.delimiter,
+            has_header=False,
+            infer_schema=False,
+            truncate_ragged_lines=True,
+            raise_if_empty=False,
+            columns=positions,
+        )
+
+
+_SOURCES: dict[int, tuple[weakref.ref[pl.DataFrame], LargeTable, int]] = {}
+_PARSE_AHEAD: list[Callable[[LargeTable], object]] = []
+_AHEAD: dict[int, tuple[weakref.ref[LargeTable], object]] = {}
+
+
+def set_parse_ahead(hook: Callable[[LargeTable], object]) -> None:
+    """Call ``hook(table)`` when a large table is read as text; what it returns is kept for
+    :func:`parse_ahead_of` (the cell parser starts there, so it overlaps polars' read)."""
+    _PARSE_AHEAD[:] = [hook]
+
+
+def parse_ahead_of(table: LargeTable) -> object:
+    """What the parse-ahead hook returned for ``table`` (None if nothing), once."""
+    entry = _AHEAD.pop(id(table), None)
+    if entry is None or entry[0]() is not table:
+        return None
+    return entry[1]
+
+
+def remember_source(frame: pl.DataFrame, table: LargeTable, *, skip: int) -> None:
+    """Note that ``frame`` holds ``table``'s lines from line ``skip`` on, as text, so a parser
+    can read its cells from the bytes instead (:func:`frame_source`). Frames are not mutated
+    in place in this project; a frame whose shape changed is not taken for its source."""
+    key = id(frame)
+    _SOURCES[key] = (weakref.ref(frame, lambda _: _SOURCES.pop(key, None)), table, skip)
+
+
+def frame_source(frame: pl.DataFrame) -> tuple[LargeTable, int] | None:
+    """The large table ``frame`` was read from and its first line (see :func:`remember_source`)."""
+    entry = _SOURCES.get(id(frame))
+    if entry is None or entry[0]() is not frame:
+        return None
+    return entry[1], entry[2]
 
 
 def _cell(value: Any) -> str | None:
@@ -193,33 +278,49 @@ def _looks_html(text: str) -> bool:
 
 def read_leaf(data: bytes, source: str, limits: Limits) -> list[SampleTable]:
     """The tables of one non-container file."""
+    return [_read(t) for t in read_leaf_sources(data, source, limits)]
+
+
+def _read(table: SampleTable | LargeTable) -> SampleTable:
+    return table if isinstance(table, SampleTable) else SampleTable(table.source, table.frame())
+
+
+def read_leaf_sources(data: bytes, source: str, limits: Limits) -> list[SampleTable | LargeTable]:
+    """The tables of one non-container file; a large plain CSV/TSV is left unread."""
     lower = source.lower()
     if is_zip(data):
-        return read_xlsx(data, source, limits)
+        return [*read_xlsx(data, source, limits)]
     if data[:4] == PARQUET_MAGIC or lower.endswith(".parquet"):
-        return read_parquet(data, source)
+        return [*read_parquet(data, source)]
     if lower.endswith((".xls",)) or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise SampleError("legacy .xls workbooks are not supported; save as .xlsx")
     if not lower.endswith((".html", ".htm", ".json", ".ipynb")):
-        table = large_ascii_table(data)  # a large CSV/TSV: no decoded copy of the whole file
-        if table is not None:
-            return [SampleTable(source, table)]
+        delimiter = large_ascii_delimiter(data)  # a large CSV/TSV: no decoded copy of it all
+        if delimiter is not None:
+            return [LargeTable(source, data, delimiter)]
     text, encoding = decode_with_encoding(data)
     stripped = text.lstrip()
     if stripped[:1] in ("{", "[") and not lower.endswith((".csv", ".tsv", ".txt")):
-        return read_json(stripped, source)
+        return [*read_json(stripped, source)]
     if _looks_html(text) or lower.endswith((".html", ".htm")):
-        return read_html(text, source)
+        return [*read_html(text, source)]
     raw = data if encoding == "utf-8" else None
     return [SampleTable(source, frame) for frame in text_table_frames(text, raw)]
 
 
 def read_tables(data: bytes, *, filename: str, limits: Limits | None = None) -> list[SampleTable]:
     """Every table in ``data`` (a file named ``filename``), containers unpacked."""
+    return [_read(t) for t in read_table_sources(data, filename=filename, limits=limits)]
+
+
+def read_table_sources(
+    data: bytes, *, filename: str, limits: Limits | None = None
+) -> list[SampleTable | LargeTable]:
+    """As :func:`read_tables`, but a large plain CSV/TSV is left unread (a :class:`LargeTable`)."""
     limits = limits or Limits()
     if len(data) > limits.max_total_bytes:
         raise SampleError(f"file is larger than {limits.max_total_bytes} bytes")
-    tables: list[SampleTable] = []
+    tables: list[SampleTable | LargeTable] = []
     for name, content in unpack(data, name=filename, limits=limits):
-        tables.extend(read_leaf(content, name, limits))
+        tables.extend(read_leaf_sources(content, name, limits))
     return tables

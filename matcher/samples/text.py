@@ -163,6 +163,13 @@ def _first_lines(text: str, count: int) -> list[str]:
 def large_ascii_table(data: bytes) -> pl.DataFrame | None:
     """A large plain-ASCII file read as one delimited table without decoding all of it, when
     its first lines settle that (what :func:`text_table_frames` would read); None otherwise."""
+    delimiter = large_ascii_delimiter(data)
+    return delimited(data, delimiter) if delimiter is not None else None
+
+
+def large_ascii_delimiter(data: bytes) -> str | None:
+    """The delimiter of a large plain-ASCII file that :func:`text_table_frames` would read as
+    one delimited table (its first lines settle that); None for any other file."""
     if len(data) <= HEAD_BYTES or data[:4096].count(0) > len(data[:4096]) // 4:
         return None
     head = data[:HEAD_BYTES]
@@ -176,8 +183,7 @@ def large_ascii_table(data: bytes) -> pl.DataFrame | None:
     lines = [line for line in _first_lines(text, SNIFF_LINES) if line.strip()]
     if not lines or lines[0].strip().startswith("|"):
         return None
-    delimiter = sniff_delimiter(lines[:20])
-    return delimited(data, delimiter) if delimiter is not None else None
+    return sniff_delimiter(lines[:20])
 
 
 def text_table_frames(text: str, raw: bytes | None = None) -> list[pl.DataFrame]:

@@ -1,0 +1,203 @@
+"""Cells parsed from a large CSV's bytes give exactly what the all-text path gives, quirks and all."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import polars as pl
+import pytest
+
+from matcher import linkkeys
+from matcher.dictionary import load_dictionary
+from matcher.samples import fastcsv, read_tables
+from matcher.samples.readers import LargeTable, read_table_sources
+from matcher.samples.text import HEAD_BYTES
+from matcher.scan import scan_tables, with_header
+from matcher.schema import map_columns
+
+ROWS = 24_000
+HEADER = ["eid", "31-0.0", "34-0.0", "53-0.0", "54-0.0", "30000-0.0", "30010-0.0",
+          "30020-0.0", "30080-0.0", "41270-0.0", "41270-0.1", "41280-0.0", "20116-0.0"]  # fmt: skip
+
+
+def _row(i: int, rng: random.Random) -> list[str]:
+    return [
+        str(1_000_000 + i),
+        rng.choice(["0", "1", ""]),
+        str(rng.randint(1937, 1970)),
+        f"{rng.randint(2006, 2010)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+        str(rng.choice([11001, 11002, 11010, 11021])),
+        f"{rng.uniform(3, 12):.2f}",
+        f"{rng.uniform(3.5, 6):.3f}".rstrip("0"),
+        f"{rng.uniform(10, 18):.1f}",
+        str(rng.randint(100, 450)),
+        rng.choice(["E119", "I10", "K44.9", "", "C50"]),
+        rng.choice(["", "", "J45", "D171"]),
+        rng.choice(["", "2005-11-12", "2012-01-30"]),
+        rng.choice(["0", "1", "2", "-3"]),
+    ]
+
+
+def _csv(rows: list[list[str]], *, delimiter: str = ",", quote_all: bool = False) -> bytes:
+    def cell(text: str) -> str:
+        if quote_all or delimiter in text or '"' in text or "\n" in text:
+            return '"' + text.replace('"', '""') + '"'
+        return text
+
+    lines = [delimiter.join(cell(c) for c in row) for row in [HEADER, *rows]]
+    return ("\n".join(lines) + "\n").encode("ascii")
+
+
+def _rows(seed: int = 1) -> list[list[str]]:
+    rng = random.Random(seed)
+    return [_row(i, rng) for i in range(ROWS)]
+
+
+def _quirk(rows: list[list[str]], column: int, value: str, every: int = 997) -> list[list[str]]:
+    out = [list(r) for r in rows]
+    for r in out[5::every]:
+        r[column] = value
+    return out
+
+
+def _text_fields(data: bytes) -> tuple[dict[int, linkkeys.Canon], linkkeys.Canon | None]:
+    """The all-text path's canonical fields and IDs (a copy of the frame is not tied to bytes)."""
+    d = load_dictionary()
+    [table] = read_tables(data, filename="big.csv")
+    frame, _ = with_header(table, d)
+    frame = frame.clone()
+    mappings = map_columns(frame.columns, d)
+    return linkkeys.canonical_fields(frame, mappings, d), linkkeys.parse_ids(frame.to_series(0))
+
+
+def _byte_fields(data: bytes) -> tuple[dict[int, linkkeys.Canon], linkkeys.Canon | None] | None:
+    d = load_dictionary()
+    tables = read_table_sources(data, filename="big.csv")
+    if len(tables) != 1 or not isinstance(tables[0], LargeTable):
+        return None  # not a file the byte parser is offered
+    table = tables[0]
+    lines = fastcsv.split_lines(data)
+    if lines is None:
+        return None
+    head, _ = with_header(read_tables(data[: data.index(b"\n", 200_000) + 1], filename="h")[0], d)
+    mappings = map_columns(head.columns, d)
+    return linkkeys.canonical_fields_csv(
+        table, lines, head, mappings, d, text=lambda ps: table.columns(ps).slice(1)
+    )
+
+
+def _same(a: dict[int, linkkeys.Canon], b: dict[int, linkkeys.Canon]) -> None:
+    assert list(a) == list(b)
+    for field_id in a:
+        x, y = a[field_id], b[field_id]
+        assert x.decimals == y.decimals, field_id
+        assert np.array_equal(x.valid, y.valid), field_id
+        assert np.array_equal(x.values[x.valid], y.values[y.valid]), field_id
+
+
+QUIRKS = [
+    (5, "NA"),  # a spelling of missing the cheap parse does not know
+    (5, "12.500"),  # trailing zeros: more decimals shown
+    (6, "1e3"),  # an exponent
+    (7, " 14.1"),  # a space
+    (7, "1,5"),  # a decimal comma (quoted)
+    (8, "58.0"),  # a whole number written with a point
+    (1, "Female"),  # a meaning instead of a code
+    (1, "01"),  # a code with a leading zero
+    (12, "+1"),  # a code with a sign
+    (3, "2008-02-30"),  # not a date
+    (3, "14/03/2008"),  # another date format
+    (9, "E11.9 Non-insulin-dependent diabetes"),  # an ICD-10 code with its title
+    (9, "e119"),  # lower case
+    (0, "1,000,005"),  # an ID with separators
+    (0, ""),  # a missing ID
+]
+
+
+@pytest.mark.parametrize(("column", "value"), QUIRKS)
+def test_a_quirky_column_gives_what_the_text_path_gives(column: int, value: str) -> None:
+    data = _csv(_quirk(_rows(), column, value))
+    assert len(data) > HEAD_BYTES
+    fast = _byte_fields(data)
+    assert fast is not None
+    text_fields, text_ids = _text_fields(data)
+    _same(fast[0], text_fields)
+    assert fast[1] is not None and text_ids is not None
+    _same({0: fast[1]}, {0: text_ids})
+
+
+def test_clean_columns_are_all_read_from_the_bytes() -> None:
+    data = _csv(_rows(), quote_all=True)
+    lines = fastcsv.split_lines(data)
+    assert lines is not None and int(lines[1][-1]) == ROWS + 1
+    kinds = np.array([fastcsv.ID, fastcsv.CODE, 0, fastcsv.DATE, 0, fastcsv.NUMBER, 0, 0, 0,
+                      fastcsv.ICD10, 0, 0, 0], dtype=np.int8)  # fmt: skip
+    parsed = fastcsv.parse_columns(
+        data, lines, delimiter=",", kinds=kinds, codes={1: np.array([0, 1])}
+    )
+    assert parsed is not None
+    values, floats, _, shown, unread = parsed
+    assert not unread.any()
+    text = pl.read_csv(data, infer_schema=False)
+    assert np.array_equal(values[0], text["eid"].cast(pl.Int64).to_numpy())
+    assert np.array_equal(floats[0], text["30000-0.0"].cast(pl.Float64).to_numpy())
+    assert int(shown[0].max()) == 2  # "3.10" reads 3.1 but shows two decimals
+    fast = _byte_fields(data)
+    assert fast is not None
+    _same(fast[0], _text_fields(data)[0])
+
+
+@pytest.mark.parametrize(
+    "mangle",
+    [
+        lambda data: data.replace(b"\n", b"\r\n"),  # carriage returns
+        lambda data: data.replace(b"\n1000100,", b'\n"10001""00",', 1),  # a quote inside a cell
+        lambda data: data.replace(b"\n1000100,", b'\n10001"00,', 1),  # a quote in a plain cell
+        lambda data: data.replace(b"eid,", b'"e\nid",', 1),  # a header cell over two lines
+        lambda data: data.replace(b"\n1000100,", b'\n"1000\n100",', 1),  # a cell over two lines
+        lambda data: data.replace(b"\n1000100,", b"\n\n1000100,", 1),  # an empty line
+        lambda data: data.replace(b"\n1000100,", b"\n1000100,extra,", 1),  # a ragged line
+        lambda data: data.replace(b"\n1000100,", b"\n1000100\n", 1),  # a short line
+    ],
+)
+def test_files_polars_splits_otherwise_are_left_to_the_text_path(mangle: object) -> None:
+    data = mangle(_csv(_rows()))  # type: ignore[operator]
+    assert _byte_fields(data) is None
+
+
+def test_a_scan_of_a_large_file_is_the_text_paths_scan() -> None:
+    """The scanner's verdict on a large CSV is the same whichever path reads it."""
+    from matcher.fingerprint import build_fingerprint
+
+    d = load_dictionary()
+    key = bytes(range(32))
+    rows = _rows(seed=3)
+    cohort = pl.DataFrame([r for r in rows[:3000]], schema=HEADER, orient="row")
+    fp = build_fingerprint(cohort, dictionary=d, key=key)
+    data = _csv(_quirk(rows, 5, "NA"))
+    tables = read_table_sources(data, filename="big.csv")
+    assert isinstance(tables[0], LargeTable)
+    fast = scan_tables(tables, filename="big.csv", fingerprint=fp, key=key, dictionary=d)
+    [table] = read_tables(data, filename="big.csv")
+    copy = type(table)(table.source, table.frame.clone())
+    slow = scan_tables([copy], filename="big.csv", fingerprint=fp, key=key, dictionary=d)
+    assert fast.to_json() == slow.to_json()
+    assert fast.linked_rows >= 2900
+
+
+@pytest.mark.parametrize("quirk", [None, (5, "NA"), (3, "14/03/2008")])
+def test_a_frame_read_as_text_is_parsed_from_its_bytes_with_the_same_result(
+    quirk: tuple[int, str] | None,
+) -> None:
+    """read_tables starts the byte parse while polars reads the text; canonical_fields of
+    that frame gives what it gives for the same frame not tied to the bytes."""
+    rows = _rows(seed=9) if quirk is None else _quirk(_rows(seed=9), *quirk)
+    data = _csv(rows)
+    d = load_dictionary()
+    [table] = read_tables(data, filename="big.csv")
+    frame, _ = with_header(table, d)
+    mappings = map_columns(frame.columns, d)
+    from_bytes = linkkeys.canonical_fields(frame, mappings, d)
+    _same(from_bytes, linkkeys.canonical_fields(frame.clone(), mappings, d))
+    assert linkkeys._fields_from_bytes(frame, mappings, d) is not None  # the bytes were used
