@@ -86,26 +86,31 @@ def _sipround(
     return v0, v1, v2, v3
 
 
+@numba.njit(inline="always")
+def _siphash_one(k0: np.uint64, k1: np.uint64, m: np.uint64) -> np.uint64:
+    """SipHash-2-4 of one 8-byte message ``m`` (little-endian) under the key ``(k0, k1)``."""
+    last = np.uint64(8) << np.uint64(56)  # an 8-byte message: length 8 in the top byte
+    v0 = k0 ^ np.uint64(_C0)
+    v1 = k1 ^ np.uint64(_C1)
+    v2 = k0 ^ np.uint64(_C2)
+    v3 = k1 ^ np.uint64(_C3) ^ m
+    v0, v1, v2, v3 = _sipround(v0, v1, v2, v3)
+    v0, v1, v2, v3 = _sipround(v0, v1, v2, v3)
+    v0 ^= m
+    v3 ^= last
+    v0, v1, v2, v3 = _sipround(v0, v1, v2, v3)
+    v0, v1, v2, v3 = _sipround(v0, v1, v2, v3)
+    v0 ^= last
+    v2 ^= np.uint64(0xFF)
+    for _ in range(4):
+        v0, v1, v2, v3 = _sipround(v0, v1, v2, v3)
+    return v0 ^ v1 ^ v2 ^ v3
+
+
 @numba.njit(parallel=True, cache=True, nogil=True)
 def _siphash_array(k0: np.uint64, k1: np.uint64, codes: np.ndarray, out: np.ndarray) -> None:
-    last = np.uint64(8) << np.uint64(56)  # an 8-byte message: length 8 in the top byte
     for i in numba.prange(codes.size):
-        m = codes[i]
-        v0 = k0 ^ np.uint64(_C0)
-        v1 = k1 ^ np.uint64(_C1)
-        v2 = k0 ^ np.uint64(_C2)
-        v3 = k1 ^ np.uint64(_C3) ^ m
-        v0, v1, v2, v3 = _sipround(v0, v1, v2, v3)
-        v0, v1, v2, v3 = _sipround(v0, v1, v2, v3)
-        v0 ^= m
-        v3 ^= last
-        v0, v1, v2, v3 = _sipround(v0, v1, v2, v3)
-        v0, v1, v2, v3 = _sipround(v0, v1, v2, v3)
-        v0 ^= last
-        v2 ^= np.uint64(0xFF)
-        for _ in range(4):
-            v0, v1, v2, v3 = _sipround(v0, v1, v2, v3)
-        out[i] = v0 ^ v1 ^ v2 ^ v3
+        out[i] = _siphash_one(k0, k1, codes[i])
 
 
 @numba.njit(parallel=True, cache=True, nogil=True)
@@ -117,27 +122,11 @@ def _siphash_top(
     shift: np.uint64,
     out: np.ndarray,
 ) -> None:
-    last = np.uint64(8) << np.uint64(56)
     for i in numba.prange(codes.size):
         if not valid[i]:
             out[i] = 0
             continue
-        m = codes[i]
-        v0 = k0 ^ np.uint64(_C0)
-        v1 = k1 ^ np.uint64(_C1)
-        v2 = k0 ^ np.uint64(_C2)
-        v3 = k1 ^ np.uint64(_C3) ^ m
-        v0, v1, v2, v3 = _sipround(v0, v1, v2, v3)
-        v0, v1, v2, v3 = _sipround(v0, v1, v2, v3)
-        v0 ^= m
-        v3 ^= last
-        v0, v1, v2, v3 = _sipround(v0, v1, v2, v3)
-        v0, v1, v2, v3 = _sipround(v0, v1, v2, v3)
-        v0 ^= last
-        v2 ^= np.uint64(0xFF)
-        for _ in range(4):
-            v0, v1, v2, v3 = _sipround(v0, v1, v2, v3)
-        top = (v0 ^ v1 ^ v2 ^ v3) >> shift
+        top = _siphash_one(k0, k1, codes[i]) >> shift
         out[i] = top if top != 0 else 1
 
 
