@@ -1,8 +1,8 @@
 """Fingerprint build and scan (issue: build <= 3x, scan of 1M rows <= 2x a polars read_csv).
 
 A 500,000-row synthetic cohort written as ukbconv CSV is fingerprinted the way
-``cohortwatch fingerprint build`` does it (``read_tables`` reads every cell as text, headers are
-mapped, every family keyed); the baseline is ``polars.read_csv`` of the same file. Then a
+``cohortwatch fingerprint build`` does it (its ``read_cohort_file``: a large CSV is parsed from
+its bytes, headers are mapped, every family keyed); the baseline is ``polars.read_csv`` of the same file. Then a
 1,000,000-row file (half of it cohort rows, half a second synthetic cohort) is scanned the way
 ``cohortwatch scan`` does it, against its own ``polars.read_csv``. Build and scan run in child
 processes so their peak memory (max RSS) is their own, after a child that warms the bytecode
@@ -32,17 +32,16 @@ import json, resource, sys, time
 from pathlib import Path
 from matcher.dictionary import load_dictionary
 from matcher.fingerprint import build_fingerprint, load_fingerprint, save_fingerprint
-from matcher.samples import Limits, read_tables
-from matcher.scan import scan_path, with_header
+from matcher.samples import Limits
+from matcher.scan import scan_path
 mode, path, fp_path, key_hex = sys.argv[1:5]
 key = bytes.fromhex(key_hex)
 d = load_dictionary()
 started = time.perf_counter()
 limits = Limits(max_total_bytes=8 * 1024**3, max_rows=10**8)
 if mode == "build":
-    table = read_tables(Path(path).read_bytes(), filename=path, limits=limits)[0]
-    frame, _ = with_header(table, d)
-    fp = build_fingerprint(frame, dictionary=d, key=key)
+    from cohortwatch.commands.fingerprint import read_cohort_file
+    fp = build_fingerprint(read_cohort_file(Path(path), d), dictionary=d, key=key)
     size = save_fingerprint(fp, Path(fp_path))
     extra = {"fingerprint_bytes": size}
 else:

@@ -12,7 +12,6 @@ fingerprint is built and when a sample is scanned, so both sides agree on every 
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -22,10 +21,10 @@ import polars as pl
 from matcher import canonical, code_kernels
 from matcher.canonical import NULL_TEXT, Canon
 from matcher.dictionary import Dictionary
-from matcher.prf import derive_key, siphash_top, start_warm_up
+from matcher.prf import derive_key, siphash_top
 from matcher.samples import fastcsv
-from matcher.samples.readers import LargeTable, frame_source, parse_ahead_of, set_parse_ahead
-from matcher.schema import ColumnMapping, header_names, map_columns
+from matcher.samples.readers import LargeTable
+from matcher.schema import ColumnMapping
 
 Parsed = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 QI_FIELDS = (31, 34, 52, 54, 53)
@@ -120,9 +119,6 @@ def canonical_fields(
     mixed date formats) is parsed again in full (:mod:`matcher.canonical`), with the same result
     the full parse would give for every cell.
     """
-    from_bytes = _fields_from_bytes(frame, mappings, dictionary)
-    if from_bytes is not None:
-        return from_bytes
     plans: dict[int, tuple[str, list[tuple[int, str]]]] = {}
     exprs: list[pl.Expr] = []
     fields: dict[int, Canon] = {}
@@ -172,31 +168,6 @@ def canonical_fields(
     return fields
 
 
-def _fields_from_bytes(
-    frame: pl.DataFrame, mappings: Sequence[ColumnMapping | None], dictionary: Dictionary
-) -> dict[int, Canon] | None:
-    """:func:`canonical_fields` of a frame read from a large CSV/TSV (header row dropped),
-    parsed from the file's bytes; None for any other frame."""
-    source = frame_source(frame)
-    if source is None or source[1] != 1:
-        return None
-    table = source[0]
-    ahead = parse_ahead_of(table)
-    started = ahead if isinstance(ahead, _Ahead) else None
-    lines = started.lines() if started is not None else fastcsv.split_lines(table.data)
-    if lines is None or int(lines[1][-1]) - 1 != frame.height:
-        return None
-    names = frame.columns
-
-    def text(positions: list[int]) -> pl.DataFrame:
-        return frame.select([names[p] for p in positions])
-
-    parsed = canonical_fields_csv(
-        table, lines, frame.head(DATE_SNIFF_ROWS), mappings, dictionary, text=text, ahead=started
-    )
-    return parsed[0] if parsed is not None else None
-
-
 def canonical_fields_csv(
     table: LargeTable,
     lines: tuple[np.ndarray, np.ndarray],
@@ -205,13 +176,11 @@ def canonical_fields_csv(
     dictionary: Dictionary,
     *,
     text: Callable[[list[int]], pl.DataFrame],
-    ahead: _Ahead | None = None,
 ) -> tuple[dict[int, Canon], Canon | None] | None:
     """:func:`canonical_fields` of a large plain CSV/TSV with a header line, and its first
     participant-ID column (:func:`parse_ids`), parsed from the bytes
     (:mod:`matcher.samples.fastcsv`). ``head`` is the table's first rows (header as names);
-    ``text(positions)`` gives those columns' cells as text (every row but the header);
-    ``ahead``, a parse started earlier (:func:`parse_ahead`), is used if it read the same cells.
+    ``text(positions)`` gives those columns' cells as text (every row but the header).
 
     A field with a cell the byte parser does not read (or a date format other than ISO, or
     list cells) is parsed from its text columns by :func:`canonical_fields`, so the result is
@@ -219,11 +188,9 @@ def canonical_fields_csv(
     """
     plan = _plan(head, mappings, dictionary)
     kinds, fast, slow, eid = plan.kinds, plan.fast, list(plan.slow), plan.eid
-    parsed = ahead.parsed() if ahead is not None and ahead.plan.same_parse(plan) else None
-    if parsed is None:
-        parsed = fastcsv.parse_columns(
-            table.data, lines, delimiter=table.delimiter, kinds=kinds, codes=plan.codes
-        )
+    parsed = fastcsv.parse_columns(
+        table.data, lines, delimiter=table.delimiter, kinds=kinds, codes=plan.codes
+    )
     if parsed is None:
         return None
     values, floats, valid, shown, unread = parsed
@@ -278,13 +245,6 @@ class _Plan:
     slow: tuple[int, ...]
     eid: int | None
 
-    def same_parse(self, other: _Plan) -> bool:
-        return (
-            np.array_equal(self.kinds, other.kinds)
-            and self.codes.keys() == other.codes.keys()
-            and all(np.array_equal(v, other.codes[k]) for k, v in self.codes.items())
-        )
-
 
 def _plan(
     head: pl.DataFrame, mappings: Sequence[ColumnMapping | None], dictionary: Dictionary
@@ -307,59 +267,6 @@ def _plan(
     if eid is not None:
         kinds[eid] = fastcsv.ID
     return _Plan(kinds, codes, fast, tuple(slow), eid)
-
-
-class _Ahead:
-    """A parse of a large table started while polars reads it as text (see
-    :func:`parse_ahead`), for the plan the default dictionary gives."""
-
-    def __init__(self, table: LargeTable, plan: _Plan) -> None:
-        self.plan = plan
-        self._table = table
-        self._lines: tuple[np.ndarray, np.ndarray] | None = None
-        self._parsed: Parsed | None = None
-        self._thread = threading.Thread(target=self._run, name="matcher-parse", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        table = self._table
-        try:
-            self._lines = fastcsv.split_lines(table.data)
-            if self._lines is not None:
-                self._parsed = fastcsv.parse_columns(
-                    table.data, self._lines, delimiter=table.delimiter, kinds=self.plan.kinds,
-                    codes=self.plan.codes,
-                )  # fmt: skip
-        except Exception:  # the caller parses again, and reports what fails
-            self._lines = self._parsed = None
-
-    def lines(self) -> tuple[np.ndarray, np.ndarray] | None:
-        self._thread.join()
-        return self._lines if self._lines is not None else fastcsv.split_lines(self._table.data)
-
-    def parsed(self) -> Parsed | None:
-        self._thread.join()
-        return self._parsed
-
-
-def parse_ahead(table: LargeTable) -> _Ahead | None:
-    """Start parsing ``table``'s cells in the background, as :func:`canonical_fields` will want
-    them under the default dictionary, when its first line is a header (the caller reads it as
-    text meanwhile). :func:`canonical_fields_csv` uses the result when its own plan is the
-    same; the result is the same either way."""
-    from matcher.dictionary import load_dictionary
-
-    start_warm_up()  # the parser's kernels load first
-    head = table.head(DATE_SNIFF_ROWS + 1)
-    if head.height < 2:
-        return None
-    dictionary = load_dictionary()
-    names = header_names([cell or "" for cell in head.row(0)])
-    mappings = map_columns(names, dictionary)
-    if not any(m is not None and m.kind == "field" for m in mappings):
-        return None
-    plan = _plan(head.slice(1), mappings, dictionary)
-    return _Ahead(table, plan) if plan.kinds.any() else None
 
 
 def _byte_kind(
@@ -628,6 +535,3 @@ def parse_ids(series: pl.Series) -> Canon:
     numbers, valid, _ = canonical.parse_numbers(series)
     whole = valid & (np.nan_to_num(numbers) == np.floor(np.nan_to_num(numbers)))
     return Canon(np.nan_to_num(numbers).astype(np.int64), whole)
-
-
-set_parse_ahead(parse_ahead)  # large tables read as text are parsed from their bytes meanwhile

@@ -34,9 +34,7 @@ from matcher.prf import start_warm_up
 from matcher.samples import Limits, SampleTable, fastcsv
 from matcher.samples.readers import (
     LargeTable,
-    frame_source,
     read_table_sources,
-    remember_source,
 )
 from matcher.schema import ColumnMapping, header_names, map_columns, normalise_header
 
@@ -165,11 +163,7 @@ def with_header(table: SampleTable, dictionary: Dictionary) -> tuple[pl.DataFram
     if mapped == 0 and wordy < max(1, (len(first) + 1) // 2):
         return frame, False
     names = header_names(first)
-    named = frame.slice(1).rename(dict(zip(frame.columns, names, strict=True)))
-    source = frame_source(frame)
-    if source is not None and source[1] == 0:
-        remember_source(named, source[0], skip=1)
-    return named, True
+    return frame.slice(1).rename(dict(zip(frame.columns, names, strict=True))), True
 
 
 def looks_aggregate(headers: Sequence[str], frame: pl.DataFrame) -> str | None:
@@ -292,7 +286,7 @@ def scan_frame(
     if isinstance(table, LargeTable):
         columns = _large_columns(table, fingerprint=fingerprint, key=key, dictionary=dictionary)
         if columns is None:
-            table = SampleTable(table.source, table.frame(parse_ahead=False))
+            table = SampleTable(table.source, table.frame())
     if columns is None:
         assert isinstance(table, SampleTable)
         columns = _frame_columns(table, fingerprint=fingerprint, key=key, dictionary=dictionary)

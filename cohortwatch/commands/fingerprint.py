@@ -29,7 +29,8 @@ from matcher.fingerprint import (
 )
 from matcher.fingerprint.build import Progress
 from matcher.linkage import link_rows
-from matcher.samples import Limits, read_tables
+from matcher.samples import Limits, SampleTable, read_tables
+from matcher.samples.readers import LargeTable, read_table_sources
 from matcher.scan import sample_digests, with_header
 from matcher.schema import map_columns
 
@@ -79,6 +80,28 @@ def progress_bar(label: str, *, quiet: bool) -> Iterator[Progress]:
             bar.update(task, description=f"{label}: {stage}", completed=done, total=total)
 
         yield update
+
+
+def read_cohort_file(path: Path, dictionary: Dictionary) -> pl.DataFrame | LargeTable:
+    """The cohort file: a large plain CSV/TSV is left unread for the build to parse from its
+    bytes (no all-text copy of 500,000 rows); any other format is read as a named frame."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+    tables = read_table_sources(data, filename=path.name, limits=COHORT_LIMITS)
+    if not tables:
+        raise UsageError(f"{path}: no table found")
+    first = tables[0]
+    if isinstance(first, LargeTable):
+        _, had_header = with_header(SampleTable(first.source, first.head(2)), dictionary)
+        if not had_header:
+            raise UsageError(f"{path}: the first row is not a header")
+        return first
+    frame, had_header = with_header(first, dictionary)
+    if not had_header:
+        raise UsageError(f"{path}: the first row is not a header")
+    return frame
 
 
 def read_table_file(path: Path, dictionary: Dictionary) -> pl.DataFrame:
@@ -166,7 +189,7 @@ def build(
     started = time.perf_counter()
     with progress_bar("fingerprint", quiet=quiet) as report:
         report("reading", 0, 1)
-        frame = read_table_file(cohort, dictionary)
+        frame = read_cohort_file(cohort, dictionary)
         maps = {n: read_table_file(p, dictionary) for n, p in _pairs(releases, "--release").items()}
         canaries = {
             n: read_table_file(p, dictionary) for n, p in _pairs(canary_files, "--canaries").items()

@@ -1,7 +1,8 @@
 """Build a fingerprint from a cohort table, its release maps and canary rows.
 
 Input is an all-text polars frame (as :mod:`matcher.samples` reads any CSV/TSV/Parquet) in any
-UK Biobank header style. Every mapped field is made canonical, every linkage-key family the
+UK Biobank header style, or a large plain CSV/TSV still unread (:class:`LargeTable`), whose cells
+are then parsed straight from its bytes (:func:`matcher.linkkeys.canonical_fields_csv`). Every mapped field is made canonical, every linkage-key family the
 fields allow is keyed with the PRF, and each release's participant IDs (from its
 ``master_eid,release_eid`` map) are keyed in row order. Canary rows are appended after the
 cohort's rows, tagged with their release. The key never leaves this call.
@@ -10,18 +11,21 @@ cohort's rows, tagged with their release. The key never leaves this call.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 import polars as pl
 
 from matcher import linkkeys
+from matcher.canonical import Canon
 from matcher.dictionary import Dictionary
 from matcher.errors import MatchError
 from matcher.fingerprint.model import Fingerprint, FingerprintError
 from matcher.prf import check_master_key, key_id, start_warm_up
-from matcher.schema import ColumnMapping, map_columns
+from matcher.samples import fastcsv
+from matcher.samples.readers import LargeTable
+from matcher.schema import ColumnMapping, header_names, map_columns
 
 Progress = Callable[[str, int, int], None]
 DEFAULT_PROFILE: Mapping[str, Any] = {
@@ -33,6 +37,51 @@ DEFAULT_PROFILE: Mapping[str, Any] = {
 
 def _no_progress(stage: str, done: int, total: int) -> None:
     return None
+
+
+@dataclass(frozen=True)
+class _Cohort:
+    """What a build needs of the cohort table: its header, size, canonical fields and IDs."""
+
+    headers: list[str]
+    rows: int
+    mappings: list[ColumnMapping | None]
+    fields: dict[int, Any]
+    ids: Callable[[], Canon | None]  # the participant IDs, parsed when a release needs them
+
+
+def _frame_cohort(frame: pl.DataFrame, dictionary: Dictionary) -> _Cohort:
+    mappings = map_columns(frame.columns, dictionary)
+    fields = linkkeys.canonical_fields(frame, mappings, dictionary)
+
+    def ids() -> Canon | None:
+        index = _eid_column(frame, mappings)
+        return None if index is None else linkkeys.parse_ids(frame.to_series(index))
+
+    return _Cohort(list(frame.columns), frame.height, mappings, fields, ids)
+
+
+def _large_cohort(table: LargeTable, dictionary: Dictionary) -> _Cohort:
+    """A large CSV/TSV cohort (header on its first line) parsed from its bytes; read as text
+    and parsed the frame's way when the bytes cannot be split as polars would split them."""
+    raw = table.head(linkkeys.DATE_SNIFF_ROWS + 1)
+    lines = fastcsv.split_lines(table.data) if raw.height else None
+    if lines is not None:
+        names = header_names([cell or "" for cell in raw.row(0)])
+        head = raw.slice(1).rename(dict(zip(raw.columns, names, strict=True)))
+        mappings = map_columns(names, dictionary)
+        parsed = linkkeys.canonical_fields_csv(
+            table, lines, head, mappings, dictionary,
+            text=lambda positions: table.columns(positions).slice(1),
+        )  # fmt: skip
+        if parsed is not None:
+            fields, ids = parsed
+            return _Cohort(names, int(lines[1][-1]) - 1, mappings, fields, lambda: ids)
+    frame = table.frame()
+    names = header_names([cell or "" for cell in frame.row(0)]) if frame.height else []
+    return _frame_cohort(
+        frame.slice(1).rename(dict(zip(frame.columns, names, strict=True))), dictionary
+    )
 
 
 def _eid_column(frame: pl.DataFrame, mappings: Sequence[ColumnMapping | None]) -> int | None:
@@ -61,7 +110,7 @@ def schema_entries(
 
 
 def build_fingerprint(
-    cohort: pl.DataFrame,
+    cohort: pl.DataFrame | LargeTable,
     *,
     dictionary: Dictionary,
     key: bytes,
@@ -70,7 +119,8 @@ def build_fingerprint(
     profile: Mapping[str, Any] | None = None,
     progress: Progress | None = None,
 ) -> Fingerprint:
-    """Key a cohort (an all-text frame) into a :class:`Fingerprint`.
+    """Key a cohort (an all-text frame, or a large CSV/TSV with its header on the first line)
+    into a :class:`Fingerprint`.
 
     ``releases`` maps a release name to its ``master_eid, release_eid`` frame; ``canaries`` maps
     a release name to canary rows (same header style, IDs of that release).
@@ -81,8 +131,12 @@ def build_fingerprint(
         raise FingerprintError(str(exc)) from None
     report = progress or _no_progress
     start_warm_up()  # the kernels load while the columns are parsed
-    mappings = map_columns(cohort.columns, dictionary)
-    fields = linkkeys.canonical_fields(cohort, mappings, dictionary)
+    table = (
+        _large_cohort(cohort, dictionary)
+        if isinstance(cohort, LargeTable)
+        else _frame_cohort(cohort, dictionary)
+    )
+    fields = table.fields
     specs = linkkeys.field_specs(fields, dictionary)
     families = linkkeys.plan_families(specs)
     if not families:
@@ -95,17 +149,17 @@ def build_fingerprint(
         for f in families
     ]
     release_names = tuple(releases or {})
-    release_ids = _release_digests(cohort, mappings, releases or {}, key)
+    release_ids = _release_digests(table, releases or {}, key)
     fp = Fingerprint(
         key_id=key_id(key),
-        rows=cohort.height,
+        rows=table.rows,
         specs=specs,
         families=tuple(families),
         digests=digests,
         releases=release_names,
         release_ids=release_ids,
-        schema=schema_entries(cohort.columns, mappings, dictionary),
-        profile={**(profile or DEFAULT_PROFILE), "participants": cohort.height},
+        schema=schema_entries(table.headers, table.mappings, dictionary),
+        profile={**(profile or DEFAULT_PROFILE), "participants": table.rows},
     )
     for release, rows in (canaries or {}).items():
         fp = add_canaries(fp, rows, release=release, dictionary=dictionary, key=key)
@@ -130,18 +184,14 @@ def _family_digests(
 
 
 def _release_digests(
-    cohort: pl.DataFrame,
-    mappings: Sequence[ColumnMapping | None],
-    releases: Mapping[str, pl.DataFrame],
-    key: bytes,
+    cohort: _Cohort, releases: Mapping[str, pl.DataFrame], key: bytes
 ) -> dict[str, np.ndarray]:
     if not releases:
         return {}
-    eid_index = _eid_column(cohort, mappings)
-    if eid_index is None:
+    master = cohort.ids()
+    if master is None:
         raise FingerprintError("the cohort has no participant ID column to join release maps on")
-    master = linkkeys.parse_ids(cohort.to_series(eid_index))
-    master_frame = pl.DataFrame({"master_eid": master.values, "row": np.arange(cohort.height)})
+    master_frame = pl.DataFrame({"master_eid": master.values, "row": np.arange(cohort.rows)})
     out: dict[str, np.ndarray] = {}
     for name, table in releases.items():
         missing = {"master_eid", "release_eid"} - set(table.columns)

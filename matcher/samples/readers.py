@@ -11,9 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import weakref
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,17 +57,9 @@ class LargeTable:
     data: bytes = field(repr=False)
     delimiter: str
 
-    def frame(self, *, parse_ahead: bool = True) -> pl.DataFrame:
-        """The table as text, every row (the header line too); with ``parse_ahead``, the
-        registered hook (:func:`set_parse_ahead`) starts parsing its cells meanwhile."""
-        hook = _PARSE_AHEAD[0] if parse_ahead and _PARSE_AHEAD else None
-        ahead = hook(self) if hook is not None else None
-        frame = delimited(self.data, self.delimiter)
-        remember_source(frame, self, skip=0)
-        if ahead is not None:
-            key = id(self)
-            _AHEAD[key] = (weakref.ref(self, lambda _: _AHEAD.pop(key, None)), ahead)
-        return frame
+    def frame(self) -> pl.DataFrame:
+        """The table as text, every row (the header line too)."""
+        return delimited(self.data, self.delimiter)
 
     def head(self, lines: int) -> pl.DataFrame:
         cut = -1
@@ -90,41 +80,6 @@ class LargeTable:
             raise_if_empty=False,
             columns=positions,
         )
-
-
-_SOURCES: dict[int, tuple[weakref.ref[pl.DataFrame], LargeTable, int]] = {}
-_PARSE_AHEAD: list[Callable[[LargeTable], object]] = []
-_AHEAD: dict[int, tuple[weakref.ref[LargeTable], object]] = {}
-
-
-def set_parse_ahead(hook: Callable[[LargeTable], object]) -> None:
-    """Call ``hook(table)`` when a large table is read as text; what it returns is kept for
-    :func:`parse_ahead_of` (the cell parser starts there, so it overlaps polars' read)."""
-    _PARSE_AHEAD[:] = [hook]
-
-
-def parse_ahead_of(table: LargeTable) -> object:
-    """What the parse-ahead hook returned for ``table`` (None if nothing), once."""
-    entry = _AHEAD.pop(id(table), None)
-    if entry is None or entry[0]() is not table:
-        return None
-    return entry[1]
-
-
-def remember_source(frame: pl.DataFrame, table: LargeTable, *, skip: int) -> None:
-    """Note that ``frame`` holds ``table``'s lines from line ``skip`` on, as text, so a parser
-    can read its cells from the bytes instead (:func:`frame_source`). Frames are not mutated
-    in place in this project; a frame whose shape changed is not taken for its source."""
-    key = id(frame)
-    _SOURCES[key] = (weakref.ref(frame, lambda _: _SOURCES.pop(key, None)), table, skip)
-
-
-def frame_source(frame: pl.DataFrame) -> tuple[LargeTable, int] | None:
-    """The large table ``frame`` was read from and its first line (see :func:`remember_source`)."""
-    entry = _SOURCES.get(id(frame))
-    if entry is None or entry[0]() is not frame:
-        return None
-    return entry[1], entry[2]
 
 
 def _cell(value: Any) -> str | None:

@@ -187,17 +187,24 @@ def test_a_scan_of_a_large_file_is_the_text_paths_scan() -> None:
 
 
 @pytest.mark.parametrize("quirk", [None, (5, "NA"), (3, "14/03/2008")])
-def test_a_frame_read_as_text_is_parsed_from_its_bytes_with_the_same_result(
+def test_a_large_cohort_parsed_from_its_bytes_matches_its_text(
     quirk: tuple[int, str] | None,
 ) -> None:
-    """read_tables starts the byte parse while polars reads the text; canonical_fields of
-    that frame gives what it gives for the same frame not tied to the bytes."""
+    """The fingerprint build reads a large CSV cohort from its bytes; the fields and IDs are
+    what the all-text frame of the same file gives."""
+    from matcher.fingerprint.build import _frame_cohort, _large_cohort
+    from matcher.samples.readers import LargeTable, read_table_sources
+
     rows = _rows(seed=9) if quirk is None else _quirk(_rows(seed=9), *quirk)
     data = _csv(rows)
     d = load_dictionary()
+    [large] = read_table_sources(data, filename="big.csv")
+    assert isinstance(large, LargeTable)
     [table] = read_tables(data, filename="big.csv")
     frame, _ = with_header(table, d)
-    mappings = map_columns(frame.columns, d)
-    from_bytes = linkkeys.canonical_fields(frame, mappings, d)
-    _same(from_bytes, linkkeys.canonical_fields(frame.clone(), mappings, d))
-    assert linkkeys._fields_from_bytes(frame, mappings, d) is not None  # the bytes were used
+    from_bytes, from_text = _large_cohort(large, d), _frame_cohort(frame, d)
+    assert from_bytes.rows == from_text.rows and from_bytes.headers == from_text.headers
+    _same(from_bytes.fields, from_text.fields)
+    ids_bytes, ids_text = from_bytes.ids(), from_text.ids()
+    assert ids_bytes is not None and ids_text is not None
+    assert np.array_equal(ids_bytes.values[ids_bytes.valid], ids_text.values[ids_text.valid])
