@@ -29,7 +29,7 @@ from matcher.fingerprint import (
 )
 from matcher.fingerprint.build import Progress
 from matcher.linkage import link_rows
-from matcher.samples import Limits, SampleTable, read_tables
+from matcher.samples import Limits, SampleTable
 from matcher.samples.readers import LargeTable, read_table_sources
 from matcher.scan import sample_digests, with_header
 from matcher.schema import map_columns
@@ -85,6 +85,22 @@ def progress_bar(label: str, *, quiet: bool) -> Iterator[Progress]:
 def read_cohort_file(path: Path, dictionary: Dictionary) -> pl.DataFrame | LargeTable:
     """The cohort file: a large plain CSV/TSV is left unread for the build to parse from its
     bytes (no all-text copy of 500,000 rows); any other format is read as a named frame."""
+    first = _first_table(path)
+    if isinstance(first, LargeTable):
+        _named(path, SampleTable(first.source, first.head(2)), dictionary)  # a header line?
+        return first
+    return _named(path, first, dictionary)
+
+
+def read_table_file(path: Path, dictionary: Dictionary) -> pl.DataFrame:
+    """A cohort, release map or canary file (CSV/TSV/Parquet...) as an all-text named frame."""
+    first = _first_table(path)
+    if isinstance(first, LargeTable):
+        first = SampleTable(first.source, first.frame())
+    return _named(path, first, dictionary)
+
+
+def _first_table(path: Path) -> SampleTable | LargeTable:
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -92,28 +108,11 @@ def read_cohort_file(path: Path, dictionary: Dictionary) -> pl.DataFrame | Large
     tables = read_table_sources(data, filename=path.name, limits=COHORT_LIMITS)
     if not tables:
         raise UsageError(f"{path}: no table found")
-    first = tables[0]
-    if isinstance(first, LargeTable):
-        _, had_header = with_header(SampleTable(first.source, first.head(2)), dictionary)
-        if not had_header:
-            raise UsageError(f"{path}: the first row is not a header")
-        return first
-    frame, had_header = with_header(first, dictionary)
-    if not had_header:
-        raise UsageError(f"{path}: the first row is not a header")
-    return frame
+    return tables[0]
 
 
-def read_table_file(path: Path, dictionary: Dictionary) -> pl.DataFrame:
-    """A cohort, release map or canary file (CSV/TSV/Parquet...) as an all-text named frame."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
-    tables = read_tables(data, filename=path.name, limits=COHORT_LIMITS)
-    if not tables:
-        raise UsageError(f"{path}: no table found")
-    frame, had_header = with_header(tables[0], dictionary)
+def _named(path: Path, table: SampleTable, dictionary: Dictionary) -> pl.DataFrame:
+    frame, had_header = with_header(table, dictionary)
     if not had_header:
         raise UsageError(f"{path}: the first row is not a header")
     return frame
