@@ -2,11 +2,12 @@
 
 ``score = sigmoid(bias + Σ weights)`` with the profile's log-odds weights: an alias hit (scaled by
 its similarity when fuzzy), each cue group (one term, or two and more distinct terms), a size
-claim, schema terms, negative contexts (summed, floored) and, when the profile has one, the
-wording model's log-odds scaled by its weight (:mod:`matcher.text.model`). A listing that never names the
-cohort is ``unrelated`` with score 0; one that names it is ``leak-offer`` at or above the
-profile's threshold and ``related`` below. Every contribution becomes a reason quoting the
-listing's own (normalised) words, so an analyst sees why without opening the page.
+claim, schema terms, negative contexts (summed, floored) and, when the profile has one and the
+rules leave the verdict within its cap, the wording model's log-odds (:mod:`matcher.text.model`),
+scaled and capped. A listing that never names the cohort is ``unrelated`` with score 0; one that
+names it is ``leak-offer`` at or above the profile's threshold and ``related`` below. Every
+contribution becomes a reason quoting the listing's own (normalised) words, so an analyst sees
+why without opening the page.
 """
 
 from __future__ import annotations
@@ -177,7 +178,10 @@ def score_normalised(body: str, profile: CohortProfile) -> TextScore:
             continue  # "no real participants", "非真实参与者"
         by_group[hit[:2]].append(hit)  # (kind, group)
     if _uncorroborated(aliases, by_group, profile):
-        other = (f"{aliases[0].term!r} here is not {profile.name}: no data, size or field term",)
+        other = (
+            f"{aliases[0].term!r} here is not {profile.name}: "
+            "no data, size, field, research or offer term beside it",
+        )
         return TextScore(0.0, TextVerdict.UNRELATED, other, language)
     for group in CUE_GROUPS:
         hits = by_group.get(("cue", group))
