@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from cohortwatch.commands.match import profile_option
+from cohortwatch.commands.match import PROFILE_PATH, profile_option
 from cohortwatch.errors import UsageError
 from matcher.text.evaluation import LabelledListing, evaluate, format_report, parse_corpus
 from matcher.text.model import train_model
@@ -61,13 +61,7 @@ def eval_group() -> None:
     show_default=True,
     help="Score only the listings of this split (dev, test, blind, ...; all for every one).",
 )
-@click.option(
-    "--profile",
-    "profile_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="Cohort profile YAML to measure (default: the shipped UK Biobank profile).",
-)
+@PROFILE_PATH
 @click.option("--errors", "show_errors", type=int, default=0, help="Also list N misclassified.")
 def listings(corpus: Path, split: str, profile_path: Path | None, show_errors: int) -> None:
     """Precision, recall and F1 per verdict, and the confusion matrix, on a labelled corpus.

@@ -50,6 +50,16 @@ def profile_option(path: Path | None) -> CohortProfile:
     return default_profile() if path is None else load_profile(path)
 
 
+PROFILE_PATH = click.option(
+    "--profile",
+    "profile_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Cohort profile YAML (default: the shipped UK Biobank profile).",
+)
+"""The ``--profile`` option of the commands that score listings (``match``, ``eval``)."""
+
+
 def _render(result: TextScore, *, source: str, as_json: bool) -> str:
     if as_json:
         return json.dumps(
@@ -70,13 +80,7 @@ def _render(result: TextScore, *, source: str, as_json: bool) -> str:
 
 @click.command("match")
 @click.argument("source", default="-", metavar="[FILE|-]")
-@click.option(
-    "--profile",
-    "profile_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="Cohort profile YAML (default: the shipped UK Biobank profile).",
-)
+@PROFILE_PATH
 @click.option("--title", default="", help="The listing's title, when FILE holds only its text.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object: score, verdict, reasons.")
 def match(source: str, profile_path: Path | None, title: str, as_json: bool) -> None:
