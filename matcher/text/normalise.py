@@ -49,13 +49,14 @@ _UNITS = {"十": 10, "百": 100, "千": 1000}
 # A run of Chinese numerals (optionally with a decimal 点) right before 万 or 亿.
 _CN_NUMBER = re.compile("[零〇一二两三四五六七八九十百千点]{1,12}(?=[万亿])")
 _CN_DIGIT = re.compile("[零〇一二两三四五六七八九]")
-# Chinese written one character at a time ("英 国 生 物") and a space between a number and its
-# magnitude ("50 万") hide words from a filter: those spaces are dropped; "数据 低价" keeps its.
-# A space goes after a number before 万/亿, and between two Chinese characters when either
+# Chinese written one character at a time ("英 国 生 物") and a space between a number and the
+# Chinese around it ("50 万", "22 个评估中心", "英国 50万") hide words from a filter: those spaces
+# are dropped; "数据 低价" keeps its. A space goes between a digit and a Chinese character (either
+# side), and between two Chinese characters when either
 # stands alone (a space or the end of the text on its other side). The pattern opens with the
 # space itself, so the engine jumps from space to space.
 _SPELLING_SPACE = re.compile(
-    r" (?:(?<=\d )(?=[万亿])"
+    r" (?:(?<=\d )(?=[\u3400-\u9fff])|(?<=[\u3400-\u9fff] )(?=\d)"
     r"|(?<=[\u3400-\u9fff] )(?<![^ ][\u3400-\u9fff] )(?=[\u3400-\u9fff])"
     r"|(?<=[\u3400-\u9fff] )(?=[\u3400-\u9fff](?: |\Z)))"
 )

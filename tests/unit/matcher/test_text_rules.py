@@ -88,6 +88,11 @@ RULES = [
     ("eid count", "ukb-excluded: consolidated withdrawal eids, 2,4xx eids. csv in repo", LEAK),
     ("netdisk share", "我用网盘分享了「ukb_pheno_all.7z」 提取码:8x2k", LEAK),
     ("summary stats", "UKB GWAS汇总统计数据 Neale Lab公开的 网盘合集", RELATED),
+    # text-2.1: spaced numbers in Chinese descriptors, short Chinese names, trades, removal requests
+    ("spaced descriptors", "英国那个 50 万人的队列 22 个评估中心 40-69 岁 全都有 私聊", LEAK),
+    ("short chinese name", "大不列颠样本库 全表型 便宜出", LEAK),
+    ("trade", "Trade: my UK Biobank pheno copy for your FinnGen export", LEAK),
+    ("removal request", "Issue: the data/ folder holds UK Biobank participant rows, please remove", RELATED),
 ]  # fmt: skip
 
 
