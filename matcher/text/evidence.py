@@ -267,30 +267,40 @@ def _field_id_list(text: str, known: frozenset[int]) -> Hit | None:
     return Hit("descriptor", "descriptor", "list of field ids", text, *first.span())
 
 
+def _may_claim_size(text: str, phrases: tuple[str, ...]) -> bool:
+    """Whether ``text`` could hold a size claim: a digit, or one of the profile's size phrases."""
+    return any(ch in text for ch in "0123456789") or any(p in text for p in phrases)
+
+
 def find_descriptors(text: str, compiled: CompiledProfile) -> tuple[list[Hit], list[Hit] | None]:
     """Descriptor hits when they identify the cohort without its name, and the evidence found.
 
     Descriptors are the profile's phrases (22 assessment centres, recruited 2006-2010), one for a
     header in the cohort's style (eid beside 31-0.0), one for assessment-centre codes and one for a
-    list of the cohort's field IDs (with a size claim beside it, a second). A cheap
-    substring count decides first whether a full evidence pass is worth it.
+    list of the cohort's field IDs. A size claim ("~502k rows", "50万行") counts as one more beside
+    a header, centre codes or a field-ID list, never alone or beside phrases ("英国50万" already
+    holds its number). A cheap substring count decides first whether a full evidence pass is worth
+    it.
     """
     profile = compiled.profile
     listed = _field_id_list(text, compiled.field_ids)
-    # a header and centre codes may count one each; a field-ID list two (with a size claim)
-    extra = ("eid" in text) + ("110" in text) + (0 if listed is None else 2)
+    # a header, centre codes and a size claim may count one each; a field-ID list one
+    extra = (
+        ("eid" in text)
+        + ("110" in text)
+        + (listed is not None)
+        + _may_claim_size(text, profile.size_phrases)
+    )
     if len(set(compiled.descriptor_re.findall(text))) + extra < profile.descriptor_min:
         return [], None
     described = list(term_hits(text, compiled.descriptors))  # word-bounded, nested ones once
     if len({h.term for h in described}) + extra < profile.descriptor_min:
         return [], None
     evidence = find_evidence(text, compiled)
-    header = _header_hit(evidence)
-    if header is not None:
-        described.append(header)
-    described.extend(centre_code_hits(text))
-    if listed is not None:  # the cohort's fields, and its size beside them ("50w行")
-        described.append(listed)
+    structural = [h for h in (_header_hit(evidence), listed) if h is not None]
+    structural.extend(centre_code_hits(text))
+    if structural:  # the cohort's fields or centres, and its size beside them ("eid … 502k rows")
+        described.extend(structural)
         described.extend(h for h in evidence if h.kind == "size" and h.group == "size")
     if len({h.term for h in described}) < profile.descriptor_min:
         return [], evidence

@@ -61,4 +61,11 @@ for _pair in _PAIRS.split():
     if len(_pair) == 2 and _pair[0] != _pair[1]:
         T2S[ord(_pair[0])] = _pair[1]
 
-TRADITIONAL_CHARS = "".join(chr(code) for code in sorted(T2S))
+# Variant forms that are neither the traditional nor the simplified character but read as it
+# (囯 for 国); normalisation folds them too. Kept apart from T2S, which maps one way only.
+_VARIANT_PAIRS = "囯国"
+FOLD_HANZI: dict[int, str] = dict(T2S)
+for _pair in _VARIANT_PAIRS.split():
+    FOLD_HANZI[ord(_pair[0])] = _pair[1]
+
+TRADITIONAL_CHARS = "".join(chr(code) for code in sorted(FOLD_HANZI))

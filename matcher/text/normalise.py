@@ -3,8 +3,9 @@
 :func:`normalise` folds the tricks sellers use to dodge keyword filters into one plain form:
 Unicode compatibility forms (full-width ``ＵＫ``, ligatures) by NFKC, case by casefold, invisible
 characters (zero-width spaces, joiners, bidi controls, soft hyphens), emoji between letters,
-Latin look-alikes from Cyrillic and Greek, traditional Chinese characters (a shipped table), and Chinese numerals before
-a magnitude (``五十万`` → ``50万``). Whitespace is collapsed. Separators inside words
+Latin look-alikes (Cyrillic, Greek, small capitals, Canadian syllabics, Cherokee, squared
+letters), traditional Chinese characters (a shipped table), Chinese numerals before a magnitude
+(``五十万`` → ``50万``) and two-digit ones (``二十二个中心`` → ``22个中心``). Whitespace is collapsed. Separators inside words
 (``U.K. Bio-bank``, ``英 国 生 物``) and leetspeak (``B1obank``) are kept here and handled by
 the alias patterns; :func:`fold_alias` removes them too, for fuzzy comparison and for tests.
 
@@ -18,7 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from matcher.text.hanzi import T2S, TRADITIONAL_CHARS
+from matcher.text.hanzi import FOLD_HANZI, TRADITIONAL_CHARS
 
 # Invisible characters left by NFKC: zero-width space/joiners, word joiner, BOM, soft hyphen,
 # bidi marks and embeddings, Mongolian vowel separator, invisible operators, variation selectors.
@@ -33,7 +34,19 @@ _CONFUSABLES = {
     "ԛ": "q", "ԝ": "w", "ո": "n", "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k",
     "ν": "v", "ο": "o", "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ϲ": "c", "ɑ": "a", "ı": "i",
     "ℓ": "l", "ǀ": "l",
+    # Latin small capitals, which NFKC leaves alone ("ʙɪᴏʙᴀɴᴋ")
+    "ᴀ": "a", "ʙ": "b", "ᴄ": "c", "ᴅ": "d", "ᴇ": "e", "ꜰ": "f", "ɢ": "g", "ʜ": "h", "ɪ": "i",
+    "ᴊ": "j", "ᴋ": "k", "ʟ": "l", "ᴍ": "m", "ɴ": "n", "ᴏ": "o", "ᴘ": "p", "ʀ": "r", "ꜱ": "s",
+    "ᴛ": "t", "ᴜ": "u", "ᴠ": "v", "ᴡ": "w", "ʏ": "y", "ᴢ": "z",
+    # Canadian syllabics and Cherokee letters shaped like Latin ones ("ᑌK Biobank")
+    "ᑌ": "u", "ᑎ": "n", "ᑕ": "c", "ᑭ": "p", "ᗷ": "b", "ᗩ": "a", "ᗪ": "d", "ᕼ": "h", "ᒪ": "l",
+    "ᔕ": "s", "ᗰ": "m", "ᐯ": "v", "ᗯ": "w", "ᐅ": "d", "Ꭺ": "a", "Ᏼ": "b", "Ꮯ": "c", "Ꭼ": "e",
+    "Ꮋ": "h", "Ꮶ": "k", "Ꮮ": "l", "Ꮇ": "m", "Ꮲ": "p", "Ꮪ": "s", "Ꭲ": "t", "Ꮃ": "w", "Ꮖ": "i",
+    "Ꮓ": "z", "Ꭻ": "j",
 }  # fmt: skip
+# Squared and negative circled or squared letters (🄱, 🅑, 🅱), which NFKC leaves as emoji.
+for _first in (0x1F130, 0x1F150, 0x1F170):
+    _CONFUSABLES.update({chr(_first + i): chr(ord("a") + i) for i in range(26)})
 _CONFUSABLE_TABLE = {ord(k): v for k, v in _CONFUSABLES.items()}
 _CONFUSABLE_RE = re.compile("[" + "".join(_CONFUSABLES) + "]")
 _TRADITIONAL_RE = re.compile("[" + TRADITIONAL_CHARS + "]")
@@ -49,6 +62,13 @@ _UNITS = {"十": 10, "百": 100, "千": 1000}
 # A run of Chinese numerals (optionally with a decimal 点) right before 万 or 亿.
 _CN_NUMBER = re.compile("[零〇一二两三四五六七八九十百千点]{1,12}(?=[万亿])")
 _CN_DIGIT = re.compile("[零〇一二两三四五六七八九]")
+# A two-digit Chinese number anywhere (二十二个中心, 四十到六十九岁): tens with a digit on
+# either side of 十, so a bare 十 (十分, 十全十美) stays a word.
+_CN_TENS = re.compile(
+    "(?<![零〇一二两三四五六七八九十百千点])"
+    "(?:[二三四五六七八九]十[一二三四五六七八九]?|十[一二三四五六七八九])"
+    "(?![零〇一二两三四五六七八九十百千万亿点])"
+)
 # Chinese written one character at a time ("英 国 生 物") and a space between a number and the
 # Chinese around it ("50 万", "22 个评估中心", "英国 50万") hide words from a filter: those spaces
 # are dropped; "数据 低价" keeps its. A space goes between a digit and a Chinese character (either
@@ -98,6 +118,10 @@ def _cn_numeral(match: re.Match[str]) -> str:
     return match.group()
 
 
+def _cn_tens(match: re.Match[str]) -> str:
+    return str(_cn_integer(match.group()))
+
+
 def normalise(text: str) -> str:
     """The plain form of ``text`` that every profile term is matched against."""
     if text.isascii():  # every fold below only changes non-ASCII characters
@@ -107,13 +131,15 @@ def normalise(text: str) -> str:
     if _CONFUSABLE_RE.search(text):
         text = text.translate(_CONFUSABLE_TABLE)
     if _TRADITIONAL_RE.search(text):
-        text = text.translate(T2S)
+        text = text.translate(FOLD_HANZI)
     if _EMOJI_RE.search(text):
         text = _EMOJI_RE.sub(" ", _EMOJI_IN_CHINESE.sub("", text))
     text = " ".join(text.split())
     text = _SPELLING_SPACE.sub("", text)
     if "万" in text or "亿" in text:
         text = _CN_NUMBER.sub(_cn_numeral, text)
+    if "十" in text:
+        text = _CN_TENS.sub(_cn_tens, text)
     return text
 
 

@@ -36,7 +36,7 @@ from matcher.text.model import shown
 from matcher.text.normalise import normalise
 from matcher.text.profile import CUE_GROUPS, CohortProfile
 
-SCORER_VERSION = "text-2.1"
+SCORER_VERSION = "text-2.2"
 MAX_TITLE_CHARS = 2_000
 MAX_TEXT_CHARS = 50_000
 MAX_TERMS_QUOTED = 4
@@ -54,6 +54,15 @@ _NEGATION_WINDOW = 40
 _NEGATION = re.compile(r"(?<![a-z])(?:no|not|never|without|none of) |non-|[非不无]|没有")
 _CLAUSE_END = re.compile(r".*[.,;:!?。\n]", re.DOTALL)
 _CORROBORATING = (("cue", "data"), ("cue", "release"), ("size", "size"))
+# A negation right before a cue or a negative context ("no selling", "don't dm me", "不是汇总统计",
+# "not a scam"): at most one word between it and the term in English, nothing but an auxiliary in
+# Chinese. Negations further back in the clause ("不开发票，…出售") do not reach the term.
+_CLOSE_NEGATION = re.compile(
+    r"(?:(?<![a-z'])(?:no|not|never|don't|dont|do not|won't|will not|cannot|can't|without)"
+    r" (?:[a-z']+ )?|(?:不|没有|没|非|别|勿)(?:是|要|会|能|可以|再|做|提供)?)\Z"
+)
+_CLOSE_WINDOW = 24
+_NEGATABLE = frozenset({"offer", "transaction", "contact"})
 
 
 class TextVerdict(StrEnum):
@@ -122,6 +131,13 @@ def _negated(hit: Hit) -> bool:
     return _NEGATION.search(before) is not None
 
 
+def _negated_close(hit: Hit) -> bool:
+    """Whether a negation stands right before the hit ("no selling", "不是汇总统计")."""
+    return (
+        _CLOSE_NEGATION.search(hit.text, max(0, hit.start - _CLOSE_WINDOW), hit.start) is not None
+    )
+
+
 def _uncorroborated(
     aliases: list[Hit], by_group: dict[tuple[str, str], list[Hit]], profile: CohortProfile
 ) -> bool:
@@ -176,6 +192,8 @@ def score_normalised(body: str, profile: CohortProfile) -> TextScore:
     for hit in find_evidence(body, compiled) if evidence is None else evidence:
         if hit.group == "release" and _negated(hit):
             continue  # "no real participants", "非真实参与者"
+        if (hit.kind == "negative" or hit.group in _NEGATABLE) and _negated_close(hit):
+            continue  # "no selling of medical data", "不是汇总统计", "not a scam"
         by_group[hit[:2]].append(hit)  # (kind, group)
     if _uncorroborated(aliases, by_group, profile):
         other = (

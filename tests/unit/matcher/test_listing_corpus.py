@@ -69,14 +69,17 @@ def test_bad_corpus_lines_are_named(line: str, message: str) -> None:
         parse_corpus(line)
 
 
-@pytest.mark.parametrize(("split", "support"), [("blind", 64), ("blind2", 67), ("blind3", 81)])
+@pytest.mark.parametrize(
+    ("split", "support"),
+    [("blind", 64), ("blind2", 67), ("blind3", 81), ("blind5", 77), ("blind6", 77)],
+)
 def test_seen_blind_splits_stay_above_their_floor(split: str, support: int) -> None:
-    """The blind sets informed the rules of text-1.1 (blind), text-1.2 (blind2) and text-1.3
-    (blind3), as the corpus README records: a regression floor, not a claim of quality on
-    unseen text.
+    """The blind sets informed the rules of text-1.1 (blind), text-1.2 (blind2), text-1.3
+    (blind3), text-2.1 (blind5) and text-2.2 (blind6), as the corpus README records: a
+    regression floor, not a claim of quality on unseen text.
 
-    Leak offers after text-1.3: 1.000 / 1.000 (blind), 1.000 / 0.985 (blind2), 0.987 / 0.951
-    (blind3); the floor leaves a margin.
+    Leak offers after text-2.2: 1.000 / 1.000 (blind), 1.000 / 1.000 (blind2), 1.000 / 0.975
+    (blind3), 1.000 / 0.974 (blind5), 0.974 / 0.987 (blind6); the floor leaves a margin.
     """
     report = evaluate(parse_corpus(load(split), source=f"{split}.jsonl"), default_profile())
     leak = report.metric("leak-offer")

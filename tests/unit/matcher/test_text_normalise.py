@@ -23,6 +23,13 @@ NORMALISE = [
     ("number and magnitude", "50 万 人", "50万人"),
     ("whitespace", "uk\t\n  biobank ", "uk biobank"),
     ("ideographic space", "英国\u3000生物", "英国 生物"),
+    ("small capitals", "UK ʙɪᴏʙᴀɴᴋ", "uk biobank"),
+    ("canadian syllabics", "ᑌK Biobank", "uk biobank"),
+    ("cherokee", "UK ᏴIOᏴANK", "uk biobank"),
+    ("squared letters", "🅤🅚 🄱iobank", "uk biobank"),
+    ("variant character", "英囯生物样本庫", "英国生物样本库"),
+    ("two-digit numerals", "二十二个中心 四十到六十九岁 十二", "22个中心 40到69岁 12"),
+    ("bare ten stays a word", "十分 十全十美 第十", "十分 十全十美 第十"),
 ]
 FOLD = [
     ("dots and hyphen", "U.K. Bio-bank", "ukbiobank"),

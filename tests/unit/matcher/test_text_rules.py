@@ -21,6 +21,18 @@ RULES = [
     ("descriptor zh", "英国五十万人队列 全表型 22个评估中心 私聊", LEAK),
     ("descriptor header", "full table eid, 31-0.0, 54-0.0 (11010 leeds), 502k rows, 400u", LEAK),
     ("one descriptor", "survey panel recruited 2006-2010, adults aged 30-79, for sale", UNRELATED),
+    ("header and size", "data file, uk cohort, columns eid, 31-0.0, 53-0.0, ~502k rows, crypto",
+     LEAK),
+    ("centre codes and size", "the big british one is back: 500k, centres 11001-11023, ping me",
+     LEAK),
+    ("size beside a phrase only", "英国 50万 粉丝 tiktok 账号 出售", UNRELATED),
+    ("descriptor zh numerals", "英國五十萬人隊列，2006至2010年招募，二十二個評估中心代碼，可寄硬碟", LEAK),
+    # a negation right before a cue or a negative context turns it off
+    ("negated offer", "Channel rules: no selling of medical data (UK Biobank, hospital dumps) here",
+     RELATED),
+    ("negated negative", "UKB个体级原始数据(50万人，不是汇总统计)，可直接跑cox，拍下发网盘", LEAK),
+    ("negation too far back", "不开发票，不签合同。英国生物样本库全量数据出售，网盘发货", LEAK),
+    ("seller with approval", "I have an approved UKB application. Selling custom extracts, 48h", LEAK),
     ("zip codes", "homeowner leads for zip 11001 and 11003, csv download, $50", UNRELATED),
     # code hosts and dataset hubs: real participant rows are a leak, simulated ones are not
     ("repo real rows", "github.com/lab/ukb-stroke: data/cohort.csv has 12,000 real "
