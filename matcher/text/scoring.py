@@ -36,7 +36,7 @@ from matcher.text.model import shown
 from matcher.text.normalise import normalise
 from matcher.text.profile import CUE_GROUPS, CohortProfile
 
-SCORER_VERSION = "text-2.2"
+SCORER_VERSION = "text-2.3"
 MAX_TITLE_CHARS = 2_000
 MAX_TEXT_CHARS = 50_000
 MAX_TERMS_QUOTED = 4
@@ -58,7 +58,8 @@ _CORROBORATING = (("cue", "data"), ("cue", "release"), ("size", "size"))
 # "not a scam"): at most one word between it and the term in English, nothing but an auxiliary in
 # Chinese. Negations further back in the clause ("不开发票，…出售") do not reach the term.
 _CLOSE_NEGATION = re.compile(
-    r"(?:(?<![a-z'])(?:no|not|never|don't|dont|do not|won't|will not|cannot|can't|without)"
+    r"(?:(?<![a-z'])(?:no|not|never|don't|dont|do not|didn't|did not|isn't|won't|will not|cannot"
+    r"|can't|without)"
     r" (?:[a-z']+ )?|(?:不|没有|没|非|别|勿)(?:是|要|会|能|可以|再|做|提供)?)\Z"
 )
 _CLOSE_WINDOW = 24

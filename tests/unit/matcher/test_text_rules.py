@@ -27,6 +27,16 @@ RULES = [
      LEAK),
     ("size beside a phrase only", "英国 50万 粉丝 tiktok 账号 出售", UNRELATED),
     ("descriptor zh numerals", "英國五十萬人隊列，2006至2010年招募，二十二個評估中心代碼，可寄硬碟", LEAK),
+    # the cohort in other words: british, its size and a cohort word together
+    ("british half-million", "the british half-million cohort, main table + HES, escrow only", LEAK),
+    ("size then british", "imputed BGEN for ~488k british participants, FTP delivery, 0.2 BTC", LEAK),
+    ("zh size and cohort", "英国那个五十万人的队列，全字段导出，价格好商量，加V", LEAK),
+    ("zh other cohort's size", "Our Future Health 英国 150万 参与者 数据 出售 私聊", UNRELATED),
+    ("consumer list", "500k UK consumer email list for sale, verified, $90", UNRELATED),
+    ("ykb", "ykb full set, 300u, if the bot deletes this search ykb", LEAK),
+    ("ipa look-alike", "ʊk вiobank full tab + HES refresh, 250 USDT, bot", LEAK),
+    ("withdrawal script", "ukb-withdrawal-handler: drops withdrawn participants from your own data. "
+     "No data in repo.", RELATED),
     # a negation right before a cue or a negative context turns it off
     ("negated offer", "Channel rules: no selling of medical data (UK Biobank, hospital dumps) here",
      RELATED),
@@ -116,11 +126,11 @@ def test_label_rules(case: str, text: str, verdict: TextVerdict) -> None:
 
 def test_descriptor_reason_quotes_the_descriptors() -> None:
     result = score_listing_text(
-        title="英国50万人队列 全表型", text="22个评估中心 40-69岁 私聊", profile=UK_BIOBANK_PROFILE
+        title="英国前瞻性队列 全表型", text="22个评估中心 40-69岁 私聊", profile=UK_BIOBANK_PROFILE
     )
     first = result.reasons[0]
     assert first.startswith("identifies the cohort without naming it (")
-    assert "'22个评估中心'" in first and "“英国50万人队列" in first
+    assert "'22个评估中心'" in first and "“英国前瞻性队列" in first
 
 
 def test_release_reason_and_the_negatives_it_overrides() -> None:
