@@ -37,6 +37,13 @@ RULES = [
     ("ipa look-alike", "ʊk вiobank full tab + HES refresh, 250 USDT, bot", LEAK),
     ("withdrawal script", "ukb-withdrawal-handler: drops withdrawn participants from your own data. "
      "No data in repo.", RELATED),
+    # code pages: real rows said twice over beat "readme" and "paper"; code alone does not
+    ("paper repo with real rows", "README: code for our CVD paper. data/ holds our UK Biobank "
+     "extract (real participant rows, eids included) so the figures reproduce. Please cite.", LEAK),
+    ("merge script", "merge_ukb_baskets.py: import pandas as pd; merge UK Biobank basket csv "
+     "files on eid with read_csv, write parquet", RELATED),
+    ("fee payment only", "代付 UK Biobank 数据访问费（英镑），提供付款凭证，仅代付，不涉及数据", RELATED),
+    ("buyer paying", "Anyone got the UKB dump from the news? Paying in XMR, PM", RELATED),
     # a negation right before a cue or a negative context turns it off
     ("negated offer", "Channel rules: no selling of medical data (UK Biobank, hospital dumps) here",
      RELATED),
