@@ -36,10 +36,17 @@ from matcher.text.model import shown
 from matcher.text.normalise import normalise
 from matcher.text.profile import CUE_GROUPS, CohortProfile
 
-SCORER_VERSION = "text-2.4"
+SCORER_VERSION = "text-2.5"
 MAX_TITLE_CHARS = 2_000
 MAX_TEXT_CHARS = 50_000
 MAX_TERMS_QUOTED = 4
+MAX_PARTS = 24  # parts of a long page scored on their own (see score_listing_text)
+MIN_PART_CHARS = 16  # a shorter line ("Edit:", "2楼") joins the next one
+# Negative contexts that speak for the whole page, so no part of it is scored on its own.
+PAGE_WIDE_NEGATIVES = frozenset(
+    {"no_data", "training", "code", "stays_on_platform", "access_help", "warning", "news"}
+)
+_OFFERING = frozenset({"offer", "transaction", "contact", "release"})
 _GROUP_LABELS = {
     "data": "data terms",
     "offer": "sale intent",
@@ -273,8 +280,74 @@ def _verdict(logit: float, reasons: list[str], language: str, profile: CohortPro
 
 
 def score_listing_text(*, title: str, text: str, profile: CohortProfile) -> TextScore:
-    """Score how likely a listing offers the cohort's participant data, with reasons."""
-    return score_normalised(listing_body(title=title, text=text), profile)
+    """Score how likely a listing offers the cohort's participant data, with reasons.
+
+    A page is scored whole first. When it names the cohort but is not a leak offer as a whole, and
+    it has several parts (lines or paragraphs: replies in a thread, items of a channel digest, a
+    shop's menu), each part that itself offers and says how (two of offer, payment, contact, real
+    rows) is also scored: alone when it names the cohort, else with the title. One reply that sells
+    the data is an offer even when the thread around it is news or buy requests. Negatives that
+    speak for the whole page (no data included, synthetic, code, help, warnings, news) end it there.
+    """
+    body = listing_body(title=title, text=text)
+    whole = score_normalised(body, profile)
+    if whole.verdict is not TextVerdict.RELATED:
+        return whole
+    parts = page_parts(text)
+    if len(parts) < 2:
+        return whole
+    compiled = compile_profile(profile)
+    if any(
+        hit.kind == "negative" and hit.group in PAGE_WIDE_NEGATIVES
+        for hit in find_evidence(body, compiled)
+    ):
+        return whole  # "no data included", "synthetic", a README: true of every part
+    best: tuple[int, TextScore] | None = None
+    for number, part in enumerate(parts, start=1):
+        offering = {
+            hit.group
+            for hit in find_evidence(normalise(part), compiled)
+            if hit.kind == "cue" and hit.group in _OFFERING
+        }
+        if len(offering) < 2:
+            continue  # the part itself must offer and say how (a price, a contact, rows)
+        scored = score_normalised(listing_body(title="", text=part), profile)
+        if scored.verdict is TextVerdict.UNRELATED:  # the name is in the title, not the part
+            scored = score_normalised(listing_body(title=title, text=part), profile)
+        if scored.verdict is TextVerdict.LEAK_OFFER and (best is None or scored.score > best[1].score):
+            best = number, scored
+    if best is None:
+        return whole
+    number, scored = best
+    opening = (
+        f"part {number} of {len(parts)} of the page offers the data on its own "
+        f"(the page as a whole scores {whole.score:.2f}): “{snippet(normalise(parts[number - 1]), 0, 0)}”"
+    )
+    return TextScore(scored.score, scored.verdict, (opening, *scored.reasons), whole.language)
+
+
+def page_parts(text: str) -> list[str]:
+    """The parts of a page: its non-empty lines, a short line joined to the next, at most
+    :data:`MAX_PARTS` (neighbouring parts are joined when there are more)."""
+    parts: list[str] = []
+    pending = ""
+    for line in text[:MAX_TEXT_CHARS].splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        pending = f"{pending} {line}" if pending else line
+        if len(pending) >= MIN_PART_CHARS:
+            parts.append(pending)
+            pending = ""
+    if pending:
+        if parts:
+            parts[-1] = f"{parts[-1]} {pending}"
+        else:
+            parts.append(pending)
+    if len(parts) > MAX_PARTS:
+        size = -(-len(parts) // MAX_PARTS)
+        parts = [" ".join(parts[i : i + size]) for i in range(0, len(parts), size)]
+    return parts
 
 
 def listing_body(*, title: str, text: str) -> str:

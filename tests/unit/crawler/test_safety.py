@@ -94,3 +94,11 @@ def test_resolves_internal_on_literals(host: str, internal: bool) -> None:
 def test_visible_text_drops_scripts_and_styles() -> None:
     html = "<div>UK <b>Biobank</b><script>var x='hidden'</script><style>p{}</style> data</div>"
     assert visible_text(html) == "UK Biobank data"
+
+
+def test_visible_text_keeps_one_line_per_block() -> None:
+    html = (
+        "<div><h2>UK <b>Biobank</b>  data</h2><p>first post</p>"
+        "<ul><li>reply one</li><li>reply<br>two</li></ul></div>"
+    )
+    assert visible_text(html) == "UK Biobank data\nfirst post\nreply one\nreply\ntwo"

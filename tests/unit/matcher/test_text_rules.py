@@ -12,6 +12,7 @@ import pytest
 from matcher.listing_text import UK_BIOBANK_PROFILE, TextVerdict, score_listing_text
 from matcher.text.claims import centre_code_hits, price_hits
 from matcher.text.profile import ProfileError, parse_profile
+from matcher.text.scoring import MAX_PARTS, page_parts
 from tests.unit.matcher.test_text_profile import SHIPPED
 
 LEAK, RELATED, UNRELATED = TextVerdict.LEAK_OFFER, TextVerdict.RELATED, TextVerdict.UNRELATED
@@ -193,3 +194,41 @@ def test_patterns_stay_fast_on_hostile_text() -> None:
     )  # fmt: skip
     result = score_listing_text(title="uk biobank", text=hostile, profile=UK_BIOBANK_PROFILE)
     assert result.verdict in (LEAK, RELATED)
+
+
+PAGES = [
+    # one reply sells: the thread is an offer though the page as a whole is a buy request
+    ("reply sells", "求UKB数据 做毕业论文",
+     "楼主：求一份英国生物样本库数据做毕业论文，谁有？\n2楼：同求\n"
+     "3楼：我这边有UKB全量的，加v发你，价格好说，网盘秒发", LEAK),
+    ("shop page line", "Lab surplus shop",
+     "-80 upright freezer as used by UK Biobank, cryovial racks, sample tubes, pipettes, "
+     "liquid nitrogen dewar, centrifuge, lab consumables, free delivery in London.\n"
+     "Also: ukb main dataset 502k, 300 USDT, escrow, DM @bot for the link", LEAK),
+    # page-wide negatives hold for every part
+    ("readme without data", "ukb-tools",
+     "Parser for UK Biobank exports. No data included.\n"
+     "Selling? No: pip install ukb-tools, contact me on telegram for bugs, payment not needed", RELATED),
+    # boilerplate alone is not an offer
+    ("news with boilerplate", "UK Biobank says data of 500,000 volunteers was listed for sale",
+     "According to the minister, listings offering the data appeared on marketplace sites.\n"
+     "Shipping: worldwide. Min. order: 1 piece. Report this listing.", RELATED),
+]
+
+
+@pytest.mark.parametrize(("case", "title", "text", "verdict"), PAGES, ids=[p[0] for p in PAGES])
+def test_parts_of_a_page(case: str, title: str, text: str, verdict: TextVerdict) -> None:
+    result = score_listing_text(title=title, text=text, profile=UK_BIOBANK_PROFILE)
+    assert result.verdict is verdict, result
+    if case == "reply sells":  # the page as a whole is a buy request: the reply decides
+        assert result.reasons[0].startswith("part 2 of 2 of the page offers the data on its own")
+
+
+def test_page_parts_join_short_lines_and_cap_their_number() -> None:
+    assert page_parts("Edit:\nthe seller replied with a price list\n\n  \n") == [
+        "Edit: the seller replied with a price list"
+    ]
+    many = "\n".join(f"line {i} " + "x" * 40 for i in range(100))
+    parts = page_parts(many)
+    assert len(parts) <= MAX_PARTS
+    assert " ".join(parts).split() == many.split()  # nothing lost
