@@ -57,6 +57,7 @@ _LATIN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _BARE_ID = re.compile(r"(?<![\d.])(?<!\d,)\d{3,5}(?!\d|[.,]\d)")  # not in "41,270"
 FIELD_LIST_MIN = 4
+_FIELD_NUMBER = re.compile(r"\d+")
 _ANCHOR = re.compile(r"u[\s.\-_]{0,2}k|英国|ying")
 
 
@@ -242,13 +243,33 @@ def drop_other_meanings(text: str, aliases: list[Hit], profile: CohortProfile) -
     return [hit for hit in aliases if hit.term not in ambiguous]
 
 
-def _header_hit(evidence: list[Hit]) -> Hit | None:
-    """One descriptor for a header in the cohort's own style: an eid column beside field IDs."""
+def _header_hits(evidence: list[Hit]) -> list[Hit]:
+    """Descriptors for a header in the cohort's own style: one for an eid column beside field
+    IDs (31-0.0, p31), a second when four or more distinct fields stand beside it
+    ("eid|p31|p34|p54_i0|p53_i0"): a header that long is the cohort's own export."""
     eid = next((h for h in evidence if h.group == "participant id column"), None)
-    styled = any(h.group == "field id" and not h.term.isdigit() for h in evidence)
+    styled = {_field_of(h.term) for h in evidence if h.group == "field id" and not h.term.isdigit()}
     if eid is None or not styled:
-        return None
-    return Hit("descriptor", "descriptor", "eid + field ids", eid.text, eid.start, eid.end)
+        return []
+    found = [Hit("descriptor", "descriptor", "eid + field ids", eid.text, eid.start, eid.end)]
+    if len(styled) >= FIELD_LIST_MIN:
+        found.append(
+            Hit("descriptor", "descriptor", "eid + 4 fields", eid.text, eid.start, eid.end)
+        )
+    return found
+
+
+def _field_of(term: str) -> str:
+    """The field ID in a styled column name: 31-0.0, f.31.0.0, p31_i0, f31_0_0 → 31."""
+    number = _FIELD_NUMBER.search(term)
+    return term if number is None else number.group()
+
+
+def _distinct_terms(hits: list[Hit]) -> int:
+    """How many distinct terms ``hits`` hold, a term inside another found one not counted again
+    ("40-69" within "aged 40-69", wherever each occurs)."""
+    terms = {h.term for h in hits}
+    return sum(1 for t in terms if not any(t != u and t in u for u in terms))
 
 
 def _field_id_list(text: str, known: frozenset[int]) -> Hit | None:
@@ -284,9 +305,9 @@ def find_descriptors(text: str, compiled: CompiledProfile) -> tuple[list[Hit], l
     """
     profile = compiled.profile
     listed = _field_id_list(text, compiled.field_ids)
-    # a header, centre codes and a size claim may count one each; a field-ID list one
+    # a header may count two, centre codes, a size claim and a field-ID list one each
     extra = (
-        ("eid" in text)
+        2 * ("eid" in text)
         + ("110" in text)
         + (listed is not None)
         + _may_claim_size(text, profile.size_phrases)
@@ -294,14 +315,16 @@ def find_descriptors(text: str, compiled: CompiledProfile) -> tuple[list[Hit], l
     if len(set(compiled.descriptor_re.findall(text))) + extra < profile.descriptor_min:
         return [], None
     described = list(term_hits(text, compiled.descriptors))  # word-bounded, nested ones once
-    if len({h.term for h in described}) + extra < profile.descriptor_min:
+    if _distinct_terms(described) + extra < profile.descriptor_min:
         return [], None
     evidence = find_evidence(text, compiled)
-    structural = [h for h in (_header_hit(evidence), listed) if h is not None]
+    structural = _header_hits(evidence)
+    if listed is not None:
+        structural.append(listed)
     structural.extend(centre_code_hits(text))
     if structural:  # the cohort's fields or centres, and its size beside them ("eid … 502k rows")
         described.extend(structural)
         described.extend(h for h in evidence if h.kind == "size" and h.group == "size")
-    if len({h.term for h in described}) < profile.descriptor_min:
+    if _distinct_terms(described) < profile.descriptor_min:
         return [], evidence
     return described, evidence

@@ -36,7 +36,7 @@ from matcher.text.model import shown
 from matcher.text.normalise import normalise
 from matcher.text.profile import CUE_GROUPS, CohortProfile
 
-SCORER_VERSION = "text-2.5"
+SCORER_VERSION = "text-2.6"
 MAX_TITLE_CHARS = 2_000
 MAX_TEXT_CHARS = 50_000
 MAX_TERMS_QUOTED = 4
@@ -62,12 +62,12 @@ _NEGATION = re.compile(r"(?<![a-z])(?:no|not|never|without|none of) |non-|[非�
 _CLAUSE_END = re.compile(r".*[.,;:!?。\n]", re.DOTALL)
 _CORROBORATING = (("cue", "data"), ("cue", "release"), ("size", "size"))
 # A negation right before a cue or a negative context ("no selling", "don't dm me", "不是汇总统计",
-# "not a scam"): at most one word between it and the term in English, nothing but an auxiliary in
-# Chinese. Negations further back in the clause ("不开发票，…出售") do not reach the term.
+# "not a scam", "skip the 6-month access application", "免去申请流程"): at most two words between
+# it and the term in English, nothing but an auxiliary in Chinese. Negations further back in the clause ("不开发票，…出售") do not reach the term.
 _CLOSE_NEGATION = re.compile(
     r"(?:(?<![a-z'])(?:no|not|never|don't|dont|do not|didn't|did not|isn't|won't|will not|cannot"
-    r"|can't|without)"
-    r" (?:[a-z']+ )?|(?:不|没有|没|非|别|勿)(?:是|要|会|能|可以|再|做|提供)?)\Z"
+    r"|can't|without|skip)"
+    r" (?:[a-z0-9'-]+ ){0,2}|(?:不|没有|没|非|别|勿|免去|免|无需)(?:是|要|会|能|可以|再|做|提供)?)\Z"
 )
 _CLOSE_WINDOW = 24
 _NEGATABLE = frozenset({"offer", "transaction", "contact"})
@@ -314,7 +314,9 @@ def score_listing_text(*, title: str, text: str, profile: CohortProfile) -> Text
         scored = score_normalised(listing_body(title="", text=part), profile)
         if scored.verdict is TextVerdict.UNRELATED:  # the name is in the title, not the part
             scored = score_normalised(listing_body(title=title, text=part), profile)
-        if scored.verdict is TextVerdict.LEAK_OFFER and (best is None or scored.score > best[1].score):
+        if scored.verdict is TextVerdict.LEAK_OFFER and (
+            best is None or scored.score > best[1].score
+        ):
             best = number, scored
     if best is None:
         return whole

@@ -45,6 +45,23 @@ RULES = [
      "files on eid with read_csv, write parquet", RELATED),
     ("fee payment only", "代付 UK Biobank 数据访问费（英镑），提供付款凭证，仅代付，不涉及数据", RELATED),
     ("buyer paying", "Anyone got the UKB dump from the news? Paying in XMR, PM", RELATED),
+    # a header of four or more of the cohort's fields identifies it; a descriptor inside another
+    # found one ("40-69" in "aged 40-69") is not counted twice
+    ("long rap header", "eid|p31|p34|p54_i0|p53_i0\n3021884|Female|1949|Leeds|2008-03-11\n"
+     "full file 3.2GB, tg @mirror", LEAK),
+    ("consumer list", "UK consumers aged 40-69, 500,000 records. Targeted list: aged 40-69, "
+     "phone and postcode", UNRELATED),
+    # people with access who move the data out
+    ("skips the application", "Consultancy with a UK Biobank licence: skip the 6-month access "
+     "application, we transfer the fields you need (genomics too) into your environment under NDA."
+     " Price per field set, contact us", LEAK),
+    ("zh transfer", "英国生物样本库个体数据，免去申请流程，签数据合作协议后加密传输至贵单位服务器", LEAK),
+    ("feasibility counts", "I have UKB access: I'll check how many cases there are for you "
+     "(counts only, no data), lots of people DM me asking for data, I won't send any", RELATED),
+    ("parser with rap exports", "ukbparser：英国生物银行数据解析工具，支持 RAP 导出的 csv，"
+     "本仓库不包含任何UKB数据，示例文件为随机生成", RELATED),
+    ("workstation", "HP Z8 workstation used for UK Biobank imaging, drives removed and destroyed, "
+     "ships with no storage, £2,000", RELATED),
     # a negation right before a cue or a negative context turns it off
     ("negated offer", "Channel rules: no selling of medical data (UK Biobank, hospital dumps) here",
      RELATED),
@@ -198,21 +215,37 @@ def test_patterns_stay_fast_on_hostile_text() -> None:
 
 PAGES = [
     # one reply sells: the thread is an offer though the page as a whole is a buy request
-    ("reply sells", "求UKB数据 做毕业论文",
-     "楼主：求一份英国生物样本库数据做毕业论文，谁有？\n2楼：同求\n"
-     "3楼：我这边有UKB全量的，加v发你，价格好说，网盘秒发", LEAK),
-    ("shop page line", "Lab surplus shop",
-     "-80 upright freezer as used by UK Biobank, cryovial racks, sample tubes, pipettes, "
-     "liquid nitrogen dewar, centrifuge, lab consumables, free delivery in London.\n"
-     "Also: ukb main dataset 502k, 300 USDT, escrow, DM @bot for the link", LEAK),
+    (
+        "reply sells",
+        "求UKB数据 做毕业论文",
+        "楼主：求一份英国生物样本库数据做毕业论文，谁有？\n2楼：同求\n"
+        "3楼：我这边有UKB全量的，加v发你，价格好说，网盘秒发",
+        LEAK,
+    ),
+    (
+        "shop page line",
+        "Lab surplus shop",
+        "-80 upright freezer as used by UK Biobank, cryovial racks, sample tubes, pipettes, "
+        "liquid nitrogen dewar, centrifuge, lab consumables, free delivery in London.\n"
+        "Also: ukb main dataset 502k, 300 USDT, escrow, DM @bot for the link",
+        LEAK,
+    ),
     # page-wide negatives hold for every part
-    ("readme without data", "ukb-tools",
-     "Parser for UK Biobank exports. No data included.\n"
-     "Selling? No: pip install ukb-tools, contact me on telegram for bugs, payment not needed", RELATED),
+    (
+        "readme without data",
+        "ukb-tools",
+        "Parser for UK Biobank exports. No data included.\n"
+        "Selling? No: pip install ukb-tools, contact me on telegram for bugs, payment not needed",
+        RELATED,
+    ),
     # boilerplate alone is not an offer
-    ("news with boilerplate", "UK Biobank says data of 500,000 volunteers was listed for sale",
-     "According to the minister, listings offering the data appeared on marketplace sites.\n"
-     "Shipping: worldwide. Min. order: 1 piece. Report this listing.", RELATED),
+    (
+        "news with boilerplate",
+        "UK Biobank says data of 500,000 volunteers was listed for sale",
+        "According to the minister, listings offering the data appeared on marketplace sites.\n"
+        "Shipping: worldwide. Min. order: 1 piece. Report this listing.",
+        RELATED,
+    ),
 ]
 
 
