@@ -176,6 +176,14 @@ def _name_reason(first: Hit, weight: float, described: list[Hit]) -> str:
 
 def score_normalised(body: str, profile: CohortProfile) -> TextScore:
     """Score already-normalised text (title and body joined)."""
+    return _scored(body, profile)[0]
+
+
+Groups = dict[tuple[str, str], list[Hit]]  # the evidence that counted, by (kind, group)
+
+
+def _scored(body: str, profile: CohortProfile) -> tuple[TextScore, Groups]:
+    """The score of normalised text, and the evidence that counted (none when it names nothing)."""
     language = detect_language(body)
     compiled = compile_profile(profile)
     aliases = drop_other_meanings(body, find_aliases(body, compiled), profile)
@@ -189,14 +197,14 @@ def score_normalised(body: str, profile: CohortProfile) -> TextScore:
             described, evidence = find_descriptors(body, compiled)
             if not described:
                 none = (f"no name of {profile.name} found",)
-                return TextScore(0.0, TextVerdict.UNRELATED, none, language)
+                return TextScore(0.0, TextVerdict.UNRELATED, none, language), {}
             aliases = described
     weights = profile.weights
     strength = max(h.strength for h in aliases)
     logit = weights.bias + weights.alias * strength
     reasons = [_name_reason(aliases[0], weights.alias * strength, described)]
 
-    by_group: dict[tuple[str, str], list[Hit]] = defaultdict(list)
+    by_group: Groups = defaultdict(list)
     for hit in find_evidence(body, compiled) if evidence is None else evidence:
         if hit.group == "release" and _negated(hit):
             continue  # "no real participants", "非真实参与者"
@@ -208,7 +216,7 @@ def score_normalised(body: str, profile: CohortProfile) -> TextScore:
             f"{aliases[0].term!r} here is not {profile.name}: "
             "no data, size, field, research or offer term beside it",
         )
-        return TextScore(0.0, TextVerdict.UNRELATED, other, language)
+        return TextScore(0.0, TextVerdict.UNRELATED, other, language), by_group
     for group in CUE_GROUPS:
         hits = by_group.get(("cue", group))
         if hits:
@@ -248,7 +256,7 @@ def score_normalised(body: str, profile: CohortProfile) -> TextScore:
         w = max(-cap, min(cap, profile.model_weight * model_logit))
         logit += w
         reasons.append(_model_reason(w, parts, body))
-    return _verdict(logit, reasons, language, profile)
+    return _verdict(logit, reasons, language, profile), by_group
 
 
 def _threshold_logit(profile: CohortProfile) -> float:
@@ -289,19 +297,17 @@ def score_listing_text(*, title: str, text: str, profile: CohortProfile) -> Text
     the data is an offer even when the thread around it is news or buy requests. Negatives that
     speak for the whole page (no data included, synthetic, code, help, warnings, news) end it there.
     """
-    body = listing_body(title=title, text=text)
-    whole = score_normalised(body, profile)
+    whole, groups = _scored(listing_body(title=title, text=text), profile)
     if whole.verdict is not TextVerdict.RELATED:
         return whole
+    if any(("negative", group) in groups for group in PAGE_WIDE_NEGATIVES):
+        return whole  # "no data included", "synthetic", a README: true of every part
+    if sum(("cue", group) in groups for group in _OFFERING) < 2:
+        return whole  # no part can offer and say how when the page as a whole does not
     parts = page_parts(text)
     if len(parts) < 2:
         return whole
     compiled = compile_profile(profile)
-    if any(
-        hit.kind == "negative" and hit.group in PAGE_WIDE_NEGATIVES
-        for hit in find_evidence(body, compiled)
-    ):
-        return whole  # "no data included", "synthetic", a README: true of every part
     best: tuple[int, TextScore] | None = None
     for number, part in enumerate(parts, start=1):
         offering = {
