@@ -49,6 +49,9 @@ DICTIONARY_DIR = click.option(
 )
 
 
+CANARY_STYLES = ("ukbconv", "r", "readable", "rap", "titles")
+
+
 def register(group: click.Group) -> None:
     """Add ``keygen``, ``fingerprint`` and ``canary`` to the CLI."""
     group.add_command(keygen)
@@ -252,6 +255,13 @@ def canary() -> None:
 @click.option("--release", required=True, help="The release whose extract gets the canaries.")
 @click.option("--count", type=click.IntRange(1, 10_000), default=20, show_default=True)
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True)
+@click.option(
+    "--style",
+    type=click.Choice(CANARY_STYLES),
+    default="ukbconv",
+    show_default=True,
+    help="Header and value style of the extract the rows are appended to.",
+)
 @KEY_FILE
 @DICTIONARY_DIR
 def make(
@@ -259,21 +269,23 @@ def make(
     release: str,
     count: int,
     out: Path,
+    style: str,
     key_file: Path | None,
     dictionary_dir: Path | None,
 ) -> None:
     """Make decoy rows for one release and add them to the fingerprint (updated in place).
 
-    The rows (ukbconv CSV, the fingerprint's fields, fresh IDs) are plausible under UK Biobank's
-    distributions and link to no real row. Append them to that release's extract.
+    The rows (the fingerprint's fields, fresh IDs) are plausible under UK Biobank's
+    distributions and link to no real row. They are written in the header and value style of the
+    release's extract (--style: ukbconv CSV, r, readable, rap or titles), ready to append to it.
 
     Example:
 
     \b
         cohortwatch canary make --fingerprint ukb.fp --release app1 --count 20 \\
-            --key-file fingerprint.key --out app1-canaries.csv
+            --style rap --key-file fingerprint.key --out app1-canaries.csv
     """
-    from cohortwatch.synth import generate_cohort, render_cohort
+    from cohortwatch.synth import generate_cohort, render_cohort, write_cohort
 
     key = load_key(key_file, _settings())  # type: ignore[arg-type]
     dictionary = _dictionary(dictionary_dir)
@@ -282,21 +294,22 @@ def make(
     candidates = generate_cohort(
         rows=max(4 * count, 50), seed=secrets.randbelow(2**31), dictionary=dictionary
     )
+    # the fingerprint's fields only (canonical ukbconv names in the synthetic cohort)
+    candidates = candidates.select(
+        c for c in candidates.columns if c == "eid" or int(c.split("-")[0]) in fp.specs
+    )
     frame = render_cohort(candidates, style="ukbconv", dictionary=dictionary)
-    keep = [c for c in frame.columns if c == "eid" or int(c.split("-")[0]) in fp.specs]
-    frame = frame.select(keep)
     fields = linkkeys.canonical_fields(frame, map_columns(frame.columns, dictionary), dictionary)
     links = link_rows(fp, sample_digests(fp, fields, key, frame.height), alpha=1.0).links
-    frame = frame.filter(pl.Series(links < 0)).head(count)
+    distinct = pl.Series(links < 0)
+    frame, candidates = frame.filter(distinct).head(count), candidates.filter(distinct).head(count)
     if frame.height < count:
         raise UsageError("could not make enough canaries distinct from the cohort; try again")
     ids = _fresh_ids(fp, release, frame.height, key)
     frame = frame.with_columns(pl.Series("eid", [str(i) for i in ids]))
+    candidates = candidates.with_columns(pl.Series("eid", ids, dtype=candidates["eid"].dtype))
     fp = add_canaries(fp, frame, release=release, dictionary=dictionary, key=key)
-    try:
-        frame.write_csv(out)
-    except OSError as exc:
-        raise UsageError(f"cannot write {out}: {exc.strerror}") from None
+    write_cohort(candidates, style=style, path=out, dictionary=dictionary)
     save_fingerprint(fp, fp_path)
     click.echo(
         f"wrote {frame.height} canary rows for release {release} to {out}; "

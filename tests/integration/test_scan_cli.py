@@ -84,3 +84,24 @@ def test_key_from_the_environment_and_wrong_keys(
     assert "not this fingerprint's key" in capsys.readouterr().err
     code, _ = run("keygen", "--out", str(setup / "k.key"))
     assert code != 0  # never overwrites a key
+
+
+def test_canaries_in_the_extract_style_are_attributed(setup: Path) -> None:
+    """Canaries written with the RAP extract's own headers (p31, p53_i0) pin a leak of that
+    extract to its release when they are appended to it and a few rows leak."""
+    copy = setup / "c-rap.fp"  # the module's fingerprint stays as the other tests expect it
+    copy.write_bytes((setup / "c.fp").read_bytes())
+    fp, key = str(copy), str(setup / "k.key")
+    out = setup / "can-rap.csv"
+    code, text = run("canary", "make", "--fingerprint", fp, "--release", "a1", "--count", "2",
+                     "--style", "rap", "--key-file", key, "--out", str(out))  # fmt: skip
+    assert code == 0, text
+    rows = pl.read_csv(out, infer_schema=False)
+    assert rows.height == 2 and rows.columns[0] == "eid" and "p31" in rows.columns
+    assert not any("-0." in c for c in rows.columns)
+    code, text = run("scan", str(out), "--fingerprint", fp, "--key-file", key, "--json")
+    assert code == 1, text
+    (result,) = json.loads(text)
+    assert result["canaries"] == 2 and result["release"] == "a1"
+    code, text = run("fingerprint", "show", fp, "--json")
+    assert json.loads(text)["canaries"] == {"a1": 2, "a2": 3}
