@@ -3,14 +3,17 @@
 A family's digests are kept sorted with a bucket index over their top bits
 (:func:`build_buckets`), so looking up a sample digest (:func:`lookup`) costs one bucket read and
 a binary search within it instead of one over the whole cohort. :func:`stack_index` sorts the
-families a scan needs into one :class:`StackedIndex`; :func:`link_best` then finds each sample
-row's candidate cohort rows, compares each on every family at once, adds up the evidence per
+families a scan needs into one :class:`StackedIndex` (a family per core), where
+:func:`lookup_stacked` looks up a chunk of sample rows in every family, each family's digests in
+the index's order; :func:`link_best` then finds each sample row's candidate cohort rows, compares each on every family at once, adds up the evidence per
 independence group (the rules :mod:`matcher.linkage` documents) and keeps the best. All run on
 all cores; pure.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numba
@@ -168,14 +171,111 @@ def stack_index(digests: list[np.ndarray], bits: list[int]) -> StackedIndex:
     order = np.empty(int(offsets[-1]), dtype=np.int64)
     starts = np.empty(int(bucket_offsets[-1]), dtype=np.int64)
     shifts = np.array([b - k for b, k in zip(bits, bucket_bits, strict=True)], dtype=np.int64)
-    for j, values in enumerate(digests):
+
+    def sort_family(j: int) -> None:
         lo, hi = offsets[j], offsets[j + 1]
         window = starts[bucket_offsets[j] : bucket_offsets[j + 1]]
         _sort_into(
-            np.ascontiguousarray(values), int(shifts[j]), order[lo:hi], ordered[lo:hi], window
+            np.ascontiguousarray(digests[j]), int(shifts[j]), order[lo:hi], ordered[lo:hi], window
         )
         window += lo
+
+    # the families sort independently, each into its own slices, one per core (the kernel
+    # releases the GIL): the same arrays as sorting them one after another
+    workers = max(1, min(len(digests), numba.get_num_threads()))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(sort_family, range(len(digests))))
     return StackedIndex(ordered, order, starts, offsets, bucket_offsets, shifts)
+
+
+GROUP_BITS = 12  # look-ups are grouped by their digest's top bits (:func:`_lookup_grouped`)
+
+
+@numba.njit(parallel=True, cache=True, nogil=True)
+def _lookup_grouped(
+    ordered: np.ndarray,
+    starts: np.ndarray,
+    offsets: np.ndarray,
+    bucket_offsets: np.ndarray,
+    shifts: np.ndarray,
+    needles: np.ndarray,
+    low: np.ndarray,
+    count: np.ndarray,
+) -> None:
+    """:func:`_lookup` of every family of a :class:`StackedIndex` at once (``needles``:
+    families x rows), one family per thread. Each family's needles are first put in the order
+    of their top ``GROUP_BITS`` bits (a counting sort of their positions), so the look-ups
+    walk the family's bucket index and sorted digests from start to end, a few cache lines
+    at a time, instead of two cache misses each."""
+    families, n = needles.shape
+    for j in numba.prange(families):
+        first_bucket = bucket_offsets[j]
+        bucket_bits = 0
+        while (1 << bucket_bits) < bucket_offsets[j + 1] - first_bucket - 1:
+            bucket_bits += 1
+        shift = shifts[j]
+        group_shift = shift + max(bucket_bits - GROUP_BITS, 0)
+        fill = np.zeros((1 << min(bucket_bits, GROUP_BITS)) + 1, dtype=np.int64)
+        for i in range(n):
+            fill[(np.int64(needles[j, i]) >> group_shift) + 1] += 1
+        for g in range(fill.size - 1):
+            fill[g + 1] += fill[g]
+        positions = np.empty(n, dtype=np.int32)  # lookup_stacked: fewer than 2**31 rows
+        values = np.empty(n, dtype=needles.dtype)
+        for i in range(n):
+            g = np.int64(needles[j, i]) >> group_shift
+            positions[fill[g]] = i
+            values[fill[g]] = needles[j, i]
+            fill[g] += 1
+        base = offsets[j]
+        for k in range(n):
+            row = np.int64(positions[k])
+            x = np.int64(values[k])
+            if x == 0:
+                low[j, row] = 0
+                count[j, row] = 0
+                continue
+            b = first_bucket + (x >> shift)
+            lo, hi = starts[b], starts[b + 1]
+            while lo < hi:  # first entry >= x
+                mid = (lo + hi) >> 1
+                if np.int64(ordered[mid]) < x:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            found = lo
+            hi = starts[b + 1]
+            while lo < hi:  # first entry > x
+                mid = (lo + hi) >> 1
+                if np.int64(ordered[mid]) <= x:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            low[j, row] = found - base
+            count[j, row] = lo - found
+
+
+def lookup_stacked(
+    index: StackedIndex,
+    needles: np.ndarray,
+    *,
+    out: tuple[np.ndarray, np.ndarray] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per family ``j`` and needle ``needles[j, i]``: :func:`lookup` in ``index.family(j)``
+    (the first position, relative to the family, and how many entries equal it), written
+    into ``out`` (two C-contiguous int64 arrays of the needles' shape) when given."""
+    if needles.ndim != 2 or needles.shape[1] >= 2**31:
+        raise ValueError("needles must be families x rows, under 2**31 rows")
+    if out is None:
+        out = np.empty(needles.shape, dtype=np.int64), np.empty(needles.shape, dtype=np.int64)
+    low, count = out
+    if needles.size:
+        wait_warm_up("digest_index")
+        _lookup_grouped(
+            index.ordered, index.starts, index.offsets, index.bucket_offsets, index.shifts,
+            np.ascontiguousarray(needles), low, count,
+        )  # fmt: skip
+    return low, count
 
 
 NEVER = np.iinfo(np.int64).max
@@ -283,7 +383,7 @@ def _link(
 
 
 def link_best(
-    ours: np.ndarray,
+    ours: Sequence[np.ndarray] | np.ndarray,
     index: StackedIndex,
     weight_of: np.ndarray,
     *,
@@ -294,17 +394,18 @@ def link_best(
     threshold: float,
     chunk_rows: int = 200_000,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per sample row (``ours``: families x rows of digests): the cohort row it links to (-1:
-    none), the evidence of its best candidate and that candidate's agreeing groups.
+    """Per sample row (``ours``: each family's digests, by row; a families x rows array will
+    do): the cohort row it links to (-1: none), the evidence of its best candidate and that
+    candidate's agreeing groups.
 
     Candidates are the cohort rows sharing one of the row's two rarest digests (``0 < count <=
     cap``); each is scored on every family (agreement on a digest ``count`` rows share is worth
     ``weight_of[count]`` bits), the first with the most evidence wins, and it links when two
     groups agree, the evidence reaches ``threshold`` and no more groups disagree than agree:
-    in one pass per chunk of rows (digests are looked up a family at a time first, which keeps
-    one family's index in cache while it is used).
+    in one pass per chunk of rows (the chunk's digests are looked up first, each family's in
+    the order of its index: :func:`lookup_stacked`).
     """
-    families, n = ours.shape
+    n = len(ours[0]) if len(ours) else 0
     links = np.empty(n, dtype=np.int64)
     best_bits = np.empty(n)
     best_groups = np.empty(n, dtype=np.int64)
@@ -314,14 +415,15 @@ def link_best(
     group_starts = np.cumsum([0] + [len(group) for group in groups]).astype(np.int64)
     group_flags = np.array(group_max, dtype=np.bool_)
     wait_warm_up("digest_index")
+    # one set of chunk buffers, reused: fresh memory for every chunk costs page faults
+    width = len(ours) * min(n, chunk_rows)
+    buffers = np.empty(width, np.uint32), np.empty(width, np.int64), np.empty(width, np.int64)
     for start in range(0, n, chunk_rows):
         stop = min(n, start + chunk_rows)
-        mine = np.ascontiguousarray(ours[:, start:stop])
-        low = np.empty(mine.shape, dtype=np.int64)
-        count = np.empty(mine.shape, dtype=np.int64)
-        for j in range(families):
-            ordered, _, starts, shift = index.family(j)
-            _lookup(ordered, starts, shift, mine[j], low[j], count[j])
+        mine, low, count = (b[: len(ours) * (stop - start)].reshape(len(ours), -1) for b in buffers)
+        for j, digests in enumerate(ours):
+            mine[j] = digests[start:stop]
+        lookup_stacked(index, mine, out=(low, count))
         _link(
             mine, low, count, index.order, index.offsets, weight_of, cap, theirs, members,
             group_starts, group_flags, threshold, links[start:stop], best_bits[start:stop],

@@ -25,6 +25,7 @@ from matcher.linkkeys import Family
 ALPHA = 1e-5  # allowed chance links per sample row (before multiple groups)
 BIN_BITS = 0.5
 CHANCE_SAMPLE_ROWS = 2000
+THEIRS_BLOCK_ROWS = 8192  # rows x families of digests filled a block of rows at a time
 
 
 @dataclass(frozen=True)
@@ -69,8 +70,11 @@ def _theirs(fp: Fingerprint, names: tuple[str, ...]) -> np.ndarray:
     cached = fp.cache.get(key)
     if cached is None:
         cached = np.empty((fp.total_rows, len(names)), dtype=np.uint32)
-        for j, name in enumerate(names):
-            cached[:, j] = fp.digests[name]
+        columns = [fp.digests[name] for name in names]
+        for start in range(0, fp.total_rows, THEIRS_BLOCK_ROWS):  # a block stays in cache
+            block = slice(start, start + THEIRS_BLOCK_ROWS)
+            for j, digests in enumerate(columns):
+                cached[block, j] = digests[block]
         fp.cache.pop(fp.cache.get("theirs", ""), None)
         fp.cache["theirs"], fp.cache[key] = key, cached  # keep only the latest
     return cached
@@ -181,9 +185,7 @@ def link_rows(
     theirs = _theirs(fp, tuple(names))
     groups = list(_groups(families).values())
     group_max = [families[g[0]].combine == "max" or len(g) == 1 for g in groups]
-    ours = np.empty((len(names), n), dtype=np.uint32)
-    for j, name in enumerate(names):
-        ours[j] = sample[name]
+    ours = [sample[name] for name in names]  # link_best copies them a chunk of rows at a time
     cap = max(64, total // 500)
     links, best_bits, best_groups = link_best(
         ours, index, _weight_table(fp), cap=cap, theirs=theirs, groups=groups,
@@ -192,7 +194,7 @@ def link_rows(
     take = _chance_rows(n)
     chance_weights = np.zeros((take.size, len(names)))
     for j, name in enumerate(names):
-        _, count = _counts(fp, name, ours[j, take])
+        _, count = _counts(fp, name, ours[j][take])
         with np.errstate(divide="ignore"):
             chance_weights[:, j] = np.where(count > 0, np.log2(total / np.maximum(count, 1)), 0.0)
     chance = expected_chance(chance_weights, names, families, total=total, threshold=threshold)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from matcher import prf
-from matcher.digest_index import build_buckets, lookup, sort_digests
+from matcher.digest_index import build_buckets, lookup, lookup_stacked, sort_digests, stack_index
 from matcher.linkkeys import _distinct_at_least
 
 RNG = np.random.default_rng(7)
@@ -47,6 +47,35 @@ def test_lookup_on_the_sorted_digests_counts_each_value() -> None:
         assert many == np.count_nonzero(digests == needle)
         assert np.all(digests[order[first : first + many]] == needle)
     assert count[-1] == 0  # the missing digest never matches
+
+
+def test_stacked_lookup_matches_the_lookup_of_each_family() -> None:
+    """The stacked index holds each family as :func:`sort_digests` sorts it, and the grouped
+    look-up of all families at once gives each family's :func:`lookup` exactly:
+    hits, misses, the missing digest, 16-bit families, ties, empty families and a large one
+    (more buckets than the 2**12 groups)."""
+    large = RNG.integers(1, 2**32, 300_000, dtype=np.uint64).astype(np.uint32)
+    families = [*CASES.values(), large]
+    bits = [8 * d.itemsize for d in families]
+    index = stack_index(families, bits)
+    size = 2_000
+    needles = np.zeros((len(families), size), dtype=np.uint32)
+    for j, digests in enumerate(families):
+        random = RNG.integers(0, 2 ** bits[j], size, dtype=np.uint64)
+        if digests.size:
+            present = digests[RNG.integers(0, digests.size, size)].astype(np.uint64)
+            random = np.where(RNG.random(size) < 0.5, present, random)
+        needles[j] = random.astype(np.uint32)
+    needles[:, ::9] = 0
+    low, count = lookup_stacked(index, needles)
+    for j, digests in enumerate(families):
+        ordered, order, starts, shift = index.family(j)
+        alone = sort_digests(digests, bits[j])  # the families sort in threads: same arrays
+        assert np.array_equal(ordered, alone[0]) and np.array_equal(order, alone[1])
+        assert np.array_equal(starts, alone[2]) and shift == alone[3]
+        want_low, want_count = lookup(ordered, starts, shift, needles[j].astype(digests.dtype))
+        assert np.array_equal(count[j], want_count), j
+        assert np.array_equal(low[j], want_low), j
 
 
 @pytest.mark.parametrize(
