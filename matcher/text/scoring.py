@@ -36,15 +36,23 @@ from matcher.text.model import shown
 from matcher.text.normalise import normalise
 from matcher.text.profile import CUE_GROUPS, CohortProfile
 
-SCORER_VERSION = "text-2.6"
+SCORER_VERSION = "text-2.7"
 MAX_TITLE_CHARS = 2_000
 MAX_TEXT_CHARS = 50_000
 MAX_TERMS_QUOTED = 4
 MAX_PARTS = 24  # parts of a long page scored on their own (see score_listing_text)
 MIN_PART_CHARS = 16  # a shorter line ("Edit:", "2楼") joins the next one
-# Negative contexts that speak for the whole page, so no part of it is scored on its own.
+# Negative contexts that speak for the whole page: no part of it is scored on its own, or (the
+# second set) only parts that are posts of their own.
+ABSOLUTE_NEGATIVES = frozenset({"no_data"})
 PAGE_WIDE_NEGATIVES = frozenset(
-    {"no_data", "training", "code", "stays_on_platform", "access_help", "warning", "news"}
+    {"code", "training", "stays_on_platform", "access_help", "warning", "news"}
+)
+# A post of its own: a reply (2楼, 楼主, 回复), a chat line ([name], @name), a comment (u/name,
+# ▲ 12), a numbered shop item (4. …, 4、…) or a bulleted line ("▍匿名用户：", "• 出UKB数据").
+_POST = re.compile(
+    r"\s*(?:[•▍▸▪◆]|(?:[>*·-]\s*)?(?:\d{1,3}\s*楼|楼主|沙发|回复\s*\d*|评论|\[[^\]\n]{1,24}\]"
+    r"|u/[\w-]{2,30}|@[\w-]{2,30}|▲\s*\d+|\d{1,2}[.、)]\s*\S))"
 )
 _OFFERING = frozenset({"offer", "transaction", "contact", "release"})
 _GROUP_LABELS = {
@@ -294,22 +302,28 @@ def score_listing_text(*, title: str, text: str, profile: CohortProfile) -> Text
     it has several parts (lines or paragraphs: replies in a thread, items of a channel digest, a
     shop's menu), each part that itself offers and says how (two of offer, payment, contact, real
     rows) is also scored: alone when it names the cohort, else with the title. One reply that sells
-    the data is an offer even when the thread around it is news or buy requests. Negatives that
-    speak for the whole page (no data included, synthetic, code, help, warnings, news) end it there.
+    the data is an offer even when the thread around it is news or buy requests. "No data
+    included" ends it there; code, news, warnings, help, courses and data kept on the platform
+    leave only posts of their own (replies, chat lines, shop items) to be scored.
     """
     whole, groups = _scored(listing_body(title=title, text=text), profile)
     if whole.verdict is not TextVerdict.RELATED:
         return whole
-    if any(("negative", group) in groups for group in PAGE_WIDE_NEGATIVES):
-        return whole  # "no data included", "synthetic", a README: true of every part
+    if any(("negative", group) in groups for group in ABSOLUTE_NEGATIVES):
+        return whole  # "no data included", a README: true of every part
     if sum(("cue", group) in groups for group in _OFFERING) < 2:
         return whole  # no part can offer and say how when the page as a whole does not
     parts = page_parts(text)
     if len(parts) < 2:
         return whole
+    # news, warnings, help or courses on the page: only a post of its own (a reply, a chat line,
+    # a shop item) can still offer; a paragraph of an article that quotes a listing cannot
+    posts_only = any(("negative", group) in groups for group in PAGE_WIDE_NEGATIVES)
     compiled = compile_profile(profile)
     best: tuple[int, TextScore] | None = None
     for number, part in enumerate(parts, start=1):
+        if posts_only and not _POST.match(part):
+            continue
         offering = {
             hit.group
             for hit in find_evidence(normalise(part), compiled)

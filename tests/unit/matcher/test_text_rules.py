@@ -230,6 +230,22 @@ PAGES = [
         "Also: ukb main dataset 502k, 300 USDT, escrow, DM @bot for the link",
         LEAK,
     ),
+    # news, warnings or help around it: a post of its own (a chat line, a reply) still counts
+    (
+        "chat line",
+        "医学统计交流群 聊天记录",
+        "[张医生] 大家好，请问竞争风险模型用什么包？\n[小周] cmprsk 或者 tidycmprsk\n"
+        "[数据君] 我这有UKB，全的，要的私，价格好说\n[管理员] 这里禁止买卖数据，已举报",
+        LEAK,
+    ),
+    (
+        "article paragraph",
+        "UK Biobank data listed for sale: what researchers should know",
+        "Researchers found listings offering UK Biobank data of 500,000 participants for $400 in "
+        "USDT, contact on WeChat, according to the BBC.\nThe minister said an investigation is "
+        "under way.",
+        RELATED,
+    ),
     # page-wide negatives hold for every part
     (
         "readme without data",
