@@ -28,6 +28,7 @@ from matcher.text.claims import (
 )
 from matcher.text.hits import SNIPPET_CONTEXT, SNIPPET_MAX, Hit, snippet
 from matcher.text.normalise import fold_alias, fold_normalised
+from matcher.text.prefilter import Requirement, may_match, required_literals
 from matcher.text.profile import CUE_GROUPS, NEGATIVE_GROUPS, CohortProfile
 from matcher.text.terms import Groups, TermIndex, index_terms, term_hits
 
@@ -78,6 +79,7 @@ class CompiledProfile:
     descriptor_re: re.Pattern[str]  # a quick pre-check: any descriptor phrase, as a substring
     descriptors: TermIndex  # apart from ``terms``: only listings that name nothing need them
     name_re: re.Pattern[str] | None  # the profile's name patterns ("the british ... biobank")
+    name_needs: Requirement | None  # a pre-check: literals that every name-pattern match holds
     alias_memo: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -132,6 +134,7 @@ def compile_profile(profile: CohortProfile) -> CompiledProfile:
         for title in cohort_field.titles:
             term_groups.setdefault(title, []).append(("schema", f"field {cohort_field.field_id}"))
     fuzzy = tuple((fold_alias(a), a) for a in profile.fuzzy_aliases if len(fold_alias(a)) >= 6)
+    names = "|".join(profile.name_patterns)
     return CompiledProfile(
         profile=profile,
         alias_re=_alias_regex(list(alias_by_fold)),
@@ -141,7 +144,8 @@ def compile_profile(profile: CohortProfile) -> CompiledProfile:
         field_ids=profile.field_ids,
         descriptor_re=_literal_regex(profile.descriptors),
         descriptors=index_terms({t: (("descriptor", "descriptor"),) for t in profile.descriptors}),
-        name_re=re.compile("|".join(profile.name_patterns)) if profile.name_patterns else None,
+        name_re=re.compile(names) if names else None,
+        name_needs=required_literals(names) if names else None,
     )
 
 
@@ -171,8 +175,14 @@ def find_aliases(text: str, compiled: CompiledProfile) -> list[Hit]:
 
 
 def find_named(text: str, compiled: CompiledProfile) -> Hit | None:
-    """The first hit of the profile's name patterns: the cohort named in other words."""
+    """The first hit of the profile's name patterns: the cohort named in other words.
+
+    Text without any of the patterns' required literals (:mod:`~matcher.text.prefilter`) cannot
+    match, and most listings that reach this point name nothing: they skip the search.
+    """
     if compiled.name_re is None:
+        return None
+    if compiled.name_needs is not None and not may_match(text, compiled.name_needs):
         return None
     match = compiled.name_re.search(text)
     if match is None:
