@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import importlib
 import re
+from collections.abc import Iterator
 from typing import Any
 
 # The standard library's regex parser (private, stable since Python 3.11, where it moved from
@@ -76,22 +77,27 @@ def any_needed(requirement: Requirement | None) -> re.Pattern[str]:
     return re.compile("|".join(map(re.escape, sorted(literals, key=len, reverse=True))))
 
 
-def _all_of(items: list[tuple[Any, Any]]) -> tuple[Literals, ...]:
-    """Every set that a sequence of parsed items needs (its literal runs and the parts that need
-    something), the most selective first, each without strings that hold another of its strings."""
-    needs: list[Literals] = []
+def _parts(items: list[tuple[Any, Any]]) -> Iterator[Literals]:
+    """What each part of a sequence of parsed items requires: each run of literals, and each
+    other item that requires something known."""
     run: list[str] = []
     for op, value in [*items, (None, None)]:  # a sentinel ends the last run of literals
         if op is _const.LITERAL:
             run.append(chr(value))
             continue
         if run:
-            needs.append(frozenset({"".join(run)}))
+            yield frozenset({"".join(run)})
             run = []
         found = _item(op, value) if op is not None else None
         if found:
-            needs.append(_shortest_covering(found))
-    return tuple(sorted(set(needs), key=_rank, reverse=True))
+            yield found
+
+
+def _all_of(items: list[tuple[Any, Any]]) -> tuple[Literals, ...]:
+    """Every set that a sequence of parsed items needs, the most selective first, each without
+    strings that hold another of its strings."""
+    needs = {_shortest_covering(found) for found in _parts(items)}
+    return tuple(sorted(needs, key=_rank, reverse=True))
 
 
 def _shortest_covering(literals: Literals) -> Literals:
@@ -105,26 +111,12 @@ def _rank(literals: Literals) -> tuple[int, float]:
     return min(map(len, literals)), sum(map(len, literals)) / len(literals)
 
 
-def _better(found: Literals, best: Literals | None) -> bool:
-    """Whether ``found`` is a more selective pre-check than ``best``."""
-    return best is None or _rank(found) > _rank(best)
-
-
 def _sequence(items: list[tuple[Any, Any]]) -> Literals | None:
-    """What a sequence of parsed items requires: its most selective literal run or part."""
+    """What a sequence of parsed items requires: its most selective part (the first of equals)."""
     best: Literals | None = None
-    run: list[str] = []
-    for op, value in [*items, (None, None)]:  # a sentinel ends the last run of literals
-        if op is _const.LITERAL:
-            run.append(chr(value))
-            continue
-        if run:
-            found = frozenset({"".join(run)})
-            best = found if _better(found, best) else best
-            run = []
-        found_part = _item(op, value) if op is not None else None
-        if found_part and _better(found_part, best):
-            best = found_part
+    for found in _parts(items):
+        if best is None or _rank(found) > _rank(best):
+            best = found
     return best
 
 
