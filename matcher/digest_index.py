@@ -91,6 +91,27 @@ def sort_digests(digests: np.ndarray, bits: int) -> tuple[np.ndarray, np.ndarray
     return ordered, order, starts, bits - bucket_bits
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def _equal_range(ordered: np.ndarray, lo: int, hi: int, x: np.int64) -> tuple[int, int]:
+    """The entries equal to ``x`` among ``ordered[lo:hi]`` (sorted): the first such position and
+    the one past the last, by two binary searches (a bucket of a common value can be long)."""
+    end = hi
+    while lo < hi:  # first entry >= x
+        mid = (lo + hi) >> 1
+        if np.int64(ordered[mid]) < x:
+            lo = mid + 1
+        else:
+            hi = mid
+    first, hi = lo, end
+    while lo < hi:  # first entry > x
+        mid = (lo + hi) >> 1
+        if np.int64(ordered[mid]) <= x:
+            lo = mid + 1
+        else:
+            hi = mid
+    return first, lo
+
+
 @numba.njit(parallel=True, cache=True, nogil=True)
 def _lookup(
     ordered: np.ndarray,
@@ -107,23 +128,9 @@ def _lookup(
             count[i] = 0
             continue
         b = x >> shift
-        lo, hi = starts[b], starts[b + 1]
-        while lo < hi:  # first entry >= x (a bucket of a common value can be long)
-            mid = (lo + hi) >> 1
-            if np.int64(ordered[mid]) < x:
-                lo = mid + 1
-            else:
-                hi = mid
-        first = lo
-        hi = starts[b + 1]
-        while lo < hi:  # first entry > x
-            mid = (lo + hi) >> 1
-            if np.int64(ordered[mid]) <= x:
-                lo = mid + 1
-            else:
-                hi = mid
+        first, end = _equal_range(ordered, starts[b], starts[b + 1], x)
         low[i] = first
-        count[i] = lo - first
+        count[i] = end - first
 
 
 def lookup(
@@ -236,23 +243,9 @@ def _lookup_grouped(
                 count[j, row] = 0
                 continue
             b = first_bucket + (x >> shift)
-            lo, hi = starts[b], starts[b + 1]
-            while lo < hi:  # first entry >= x
-                mid = (lo + hi) >> 1
-                if np.int64(ordered[mid]) < x:
-                    lo = mid + 1
-                else:
-                    hi = mid
-            found = lo
-            hi = starts[b + 1]
-            while lo < hi:  # first entry > x
-                mid = (lo + hi) >> 1
-                if np.int64(ordered[mid]) <= x:
-                    lo = mid + 1
-                else:
-                    hi = mid
+            found, end = _equal_range(ordered, starts[b], starts[b + 1], x)
             low[j, row] = found - base
-            count[j, row] = lo - found
+            count[j, row] = end - found
 
 
 def lookup_stacked(
