@@ -1,15 +1,14 @@
 """Fingerprint build and scan (issue: build <= 3x, scan of 1M rows <= 2x a polars read_csv).
 
-A 500,000-row synthetic cohort written as ukbconv CSV is fingerprinted the way
-``cohortwatch fingerprint build`` does it (its ``read_cohort_file``: a large CSV is parsed from
-its bytes, headers are mapped, every family keyed); the baseline is ``polars.read_csv`` of the same file. Then a
-1,000,000-row file (half of it cohort rows, half a second synthetic cohort) is scanned the way
-``cohortwatch scan`` does it (loading the fingerprint and the numba kernels inside the timing),
-and the way ``cohortwatch serve`` does it (both loaded once, before), against its own
-``polars.read_csv``. Build and scan run in child
-processes so their peak memory (max RSS) is their own, after a child that warms the bytecode
-and numba caches. The machine is shared and noisy, so each is timed ``REPEATS`` times,
-alternating with its baseline, and the medians are compared.
+A 500,000-row synthetic cohort written as ukbconv CSV is fingerprinted the way ``cohortwatch
+fingerprint build`` does it (its ``read_cohort_file``: a large CSV is parsed from its bytes,
+headers are mapped, every family keyed); the baseline is ``polars.read_csv`` of the same file.
+Then a 1,000,000-row file (half of it cohort rows, half a second synthetic cohort) is scanned the
+way ``cohortwatch scan`` does it (loading the fingerprint and the numba kernels inside the
+timing), and the way ``cohortwatch serve`` does it (both loaded once, before), against its own
+``polars.read_csv``. Build and scan run in child processes so their peak memory (max RSS) is their
+own, after a child that warms the bytecode and numba caches. The machine is shared and noisy, so
+each is timed ``REPEATS`` times, alternating with its baseline, and the medians are compared.
 """
 
 from __future__ import annotations
@@ -135,7 +134,8 @@ def main() -> None:
           f"{scan_base:.2f} s; ratio {s_s / scan_base:.1f}x (limit 2x); verdict {scan['verdict']}, "
           f"{scan['linked']} rows linked; runs {_runs(scans, scan_bases)}")  # fmt: skip
     print(f"scan peak memory: {scan_peak / 1e9:.2f} GB")
-    v_s, v_base = median(float(s["seconds"]) for s in services), median(service_bases)  # type: ignore[arg-type]
+    v_s = median(float(s["seconds"]) for s in services)  # type: ignore[arg-type]
+    v_base = median(service_bases)
     print(f"scan as a service (fingerprint and kernels already loaded, as `cohortwatch serve` "
           f"scans): {v_s:.2f} s; polars read_csv {v_base:.2f} s; ratio {v_s / v_base:.1f}x; "
           f"runs {_runs(services, service_bases)}")  # fmt: skip

@@ -5,8 +5,8 @@ A family's digests are kept sorted with a bucket index over their top bits
 a binary search within it instead of one over the whole cohort. :func:`stack_index` sorts the
 families a scan needs into one :class:`StackedIndex` (a family per core), where
 :func:`lookup_stacked` looks up a chunk of sample rows in every family, each family's digests in
-the index's order; :func:`link_best` then finds each sample row's candidate cohort rows, compares each on every family at once, adds up the evidence per
-independence group (the rules :mod:`matcher.linkage` documents) and keeps the best. All run on
+the index's order; :func:`link_best` then finds each sample row's candidate cohort rows,
+compares each on every family at once, adds up the evidence per independence group (the rules :mod:`matcher.linkage` documents) and keeps the best. All run on
 all cores; pure.
 """
 

@@ -2,11 +2,11 @@
 
 :func:`normalise` folds the tricks sellers use to dodge keyword filters into one plain form:
 Unicode compatibility forms (full-width ``ＵＫ``, ligatures) by NFKC, case by casefold, invisible
-characters (zero-width spaces, joiners, bidi controls, soft hyphens), emoji between letters,
-Latin look-alikes (Cyrillic, Greek, small capitals, Canadian syllabics, Cherokee, squared
-letters), traditional Chinese characters (a shipped table), Chinese numerals before a magnitude
-(``五十万`` → ``50万``) and two-digit ones (``二十二个中心`` → ``22个中心``). Whitespace is collapsed. Separators inside words
-(``U.K. Bio-bank``, ``英 国 生 物``) and leetspeak (``B1obank``) are kept here and handled by
+characters (zero-width spaces, joiners, bidi controls, soft hyphens), emoji between letters, Latin
+look-alikes (Cyrillic, Greek, small capitals, Canadian syllabics, Cherokee, squared letters),
+traditional Chinese characters (a shipped table), Chinese numerals before a magnitude (``五十万`` →
+``50万``) and two-digit ones (``二十二个中心`` → ``22个中心``). Whitespace is collapsed. Separators inside
+words (``U.K. Bio-bank``, ``英 国 生 物``) and leetspeak (``B1obank``) are kept here and handled by
 the alias patterns; :func:`fold_alias` removes them too, for fuzzy comparison and for tests.
 
 Every step is a single pass of a C-level primitive (``str.translate``, a regex without nested

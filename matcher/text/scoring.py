@@ -72,7 +72,8 @@ _CLAUSE_END = re.compile(r".*[.,;:!?。\n]", re.DOTALL)
 _CORROBORATING = (("cue", "data"), ("cue", "release"), ("size", "size"))
 # A negation right before a cue or a negative context ("no selling", "don't dm me", "不是汇总统计",
 # "not a scam", "skip the 6-month access application", "免去申请流程"): at most two words between
-# it and the term in English, nothing but an auxiliary in Chinese. Negations further back in the clause ("不开发票，…出售") do not reach the term.
+# it and the term in English, nothing but an auxiliary in Chinese. Negations further back in the
+# clause ("不开发票，…出售") do not reach the term.
 _CLOSE_NEGATION = re.compile(
     r"(?:(?<![a-z'])(?:no|not|never|don't|dont|do not|didn't|did not|isn't|won't|will not|cannot"
     r"|can't|without|skip)"
@@ -347,9 +348,10 @@ def score_listing_text(*, title: str, text: str, profile: CohortProfile) -> Text
     if best is None:
         return whole
     number, scored = best
+    quoted = snippet(normalise(parts[number - 1]), 0, 0)
     opening = (
         f"part {number} of {len(parts)} of the page offers the data on its own "
-        f"(the page as a whole scores {whole.score:.2f}): “{snippet(normalise(parts[number - 1]), 0, 0)}”"
+        f"(the page as a whole scores {whole.score:.2f}): “{quoted}”"
     )
     return TextScore(scored.score, scored.verdict, (opening, *scored.reasons), whole.language)
 
