@@ -194,10 +194,10 @@ def score_normalised(body: str, profile: CohortProfile) -> TextScore:
     return _scored(body, profile)[0]
 
 
-Groups = dict[tuple[str, str], list[Hit]]  # the evidence that counted, by (kind, group)
+ByGroup = dict[tuple[str, str], list[Hit]]  # the evidence that counted, by (kind, group)
 
 
-def _scored(body: str, profile: CohortProfile) -> tuple[TextScore, Groups]:
+def _scored(body: str, profile: CohortProfile) -> tuple[TextScore, ByGroup]:
     """The score of normalised text, and the evidence that counted (none when it names nothing)."""
     language = detect_language(body)
     compiled = compile_profile(profile)
@@ -219,7 +219,7 @@ def _scored(body: str, profile: CohortProfile) -> tuple[TextScore, Groups]:
     logit = weights.bias + weights.alias * strength
     reasons = [_name_reason(aliases[0], weights.alias * strength, described)]
 
-    by_group: Groups = defaultdict(list)
+    by_group: ByGroup = defaultdict(list)
     for hit in find_evidence(body, compiled) if evidence is None else evidence:
         if hit.group == "release" and _negated(hit):
             continue  # "no real participants", "非真实参与者"
