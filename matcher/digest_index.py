@@ -22,6 +22,7 @@ import numpy as np
 from matcher.prf import wait_warm_up
 
 ROWS_PER_BUCKET = 4
+ROW = np.int32  # a cohort row in a sorted family's row order (a cohort under 2**31 rows)
 
 
 def _bucket_bits(size: int, bits: int) -> int:
@@ -48,7 +49,9 @@ def _sort_into(
     starts: np.ndarray,
 ) -> None:
     """Sort ``digests`` by a counting sort on their bucket (``digest >> shift``), then a stable
-    sort inside each bucket: ``order`` (rows, ties by row), ``ordered`` and bucket ``starts``."""
+    sort inside each bucket: ``order`` (rows, ties by row), ``ordered`` and bucket ``starts``.
+    Each digest travels with its row, so the sort within a bucket reads only that bucket's
+    entries (no look-up of a row's digest, which would be a cache miss each)."""
     buckets = starts.size - 1
     starts[:] = 0
     for i in range(digests.size):
@@ -58,33 +61,43 @@ def _sort_into(
     fill = starts[:-1].copy()
     for i in range(digests.size):
         bucket = np.int64(digests[i]) >> shift
-        order[fill[bucket]] = i
-        fill[bucket] += 1
+        at = fill[bucket]
+        order[at] = i
+        ordered[at] = digests[i]
+        fill[bucket] = at + 1
+    if shift == 0:  # one value per bucket: already sorted, ties by row
+        return
     for b in range(buckets):
         lo, hi = starts[b], starts[b + 1]
         if hi - lo > 32:
-            segment = order[lo:hi].copy()
-            values = digests[segment]
-            order[lo:hi] = segment[np.argsort(values, kind="mergesort")]
+            segment = np.argsort(ordered[lo:hi], kind="mergesort")
+            order[lo:hi] = order[lo:hi][segment]
+            ordered[lo:hi] = ordered[lo:hi][segment]
             continue
         for i in range(lo + 1, hi):
             row = order[i]
-            value = digests[row]
+            value = ordered[i]
             k = i - 1
-            while k >= lo and digests[order[k]] > value:
+            while k >= lo and ordered[k] > value:
                 order[k + 1] = order[k]
+                ordered[k + 1] = ordered[k]
                 k -= 1
             order[k + 1] = row
-    for i in range(digests.size):
-        ordered[i] = digests[order[i]]
+            ordered[k + 1] = value
+
+
+def _check_rows(rows: int) -> None:
+    if rows >= 2**31:
+        raise ValueError("a fingerprint family must have fewer than 2**31 rows")
 
 
 def sort_digests(digests: np.ndarray, bits: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """``bits``-bit digests sorted in one pass: the sorted digests, the rows in that order (ties
     by row, as a stable argsort) and the bucket index of :func:`build_buckets`."""
+    _check_rows(digests.size)
     wait_warm_up("digest_index")
     bucket_bits = _bucket_bits(digests.size, bits)
-    order = np.empty(digests.size, dtype=np.int64)
+    order = np.empty(digests.size, dtype=ROW)
     ordered = np.empty_like(digests)
     starts = np.empty((1 << bucket_bits) + 1, dtype=np.int64)
     _sort_into(np.ascontiguousarray(digests), bits - bucket_bits, order, ordered, starts)
@@ -153,7 +166,7 @@ class StackedIndex:
     and already point into the stacked arrays)."""
 
     ordered: np.ndarray  # uint32
-    order: np.ndarray  # int64 rows, ties by row
+    order: np.ndarray  # int32 rows (ROW), ties by row
     starts: np.ndarray  # int64
     offsets: np.ndarray
     bucket_offsets: np.ndarray
@@ -168,14 +181,15 @@ class StackedIndex:
 
 def stack_index(digests: list[np.ndarray], bits: list[int]) -> StackedIndex:
     """Sort each family's digests (as :func:`sort_digests`) into one :class:`StackedIndex`."""
-    wait_warm_up("digest_index")
     sizes = [d.size for d in digests]
+    _check_rows(max(sizes, default=0))
+    wait_warm_up("digest_index")
     offsets = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
     bucket_bits = [_bucket_bits(d.size, b) for d, b in zip(digests, bits, strict=True)]
     buckets = [(1 << b) + 1 for b in bucket_bits]
     bucket_offsets = np.concatenate(([0], np.cumsum(buckets))).astype(np.int64)
     ordered = np.empty(int(offsets[-1]), dtype=np.uint32)
-    order = np.empty(int(offsets[-1]), dtype=np.int64)
+    order = np.empty(int(offsets[-1]), dtype=ROW)
     starts = np.empty(int(bucket_offsets[-1]), dtype=np.int64)
     shifts = np.array([b - k for b, k in zip(bits, bucket_bits, strict=True)], dtype=np.int64)
 
