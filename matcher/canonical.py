@@ -272,7 +272,12 @@ def set_codes(members: Sequence[Canon]) -> Canon:
     if not members:
         return Canon(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool))
     values = np.stack([m.values.astype(np.int64, copy=False) for m in members])
-    valid = np.stack([m.valid for m in members])
+    return set_codes_block(values, np.stack([m.valid for m in members]))
+
+
+def set_codes_block(values: np.ndarray, valid: np.ndarray) -> Canon:
+    """:func:`set_codes` of members given as one (members x rows) array of codes and one of
+    validity."""
     code, present = code_kernels.set_codes(values, valid)
     return Canon(code.view(np.int64), present)
 
@@ -281,10 +286,14 @@ def earliest(members: Sequence[Canon]) -> Canon:
     """Per row, the smallest valid value among the members (e.g. the first diagnosis date)."""
     if not members:
         return Canon(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool))
-    big = np.iinfo(np.int64).max
-    stacked = np.stack([np.where(m.valid, m.values, big) for m in members])
-    low = stacked.min(axis=0)
-    return Canon(np.where(low == big, 0, low), low != big)
+    values = np.stack([m.values.astype(np.int64, copy=False) for m in members])
+    return earliest_block(values, np.stack([m.valid for m in members]))
+
+
+def earliest_block(values: np.ndarray, valid: np.ndarray) -> Canon:
+    """:func:`earliest` of members given as one (members x rows) int64 array and validity."""
+    low, present = code_kernels.earliest(values, valid)
+    return Canon(low, present)
 
 
 def looks_like(text: str, pattern: str) -> bool:

@@ -16,6 +16,7 @@ M2 = np.uint64(0x94D049BB133111EB)
 NUDGE = 1 + 1e-12
 TWO63 = 2.0**63
 INT64_MIN = np.iinfo(np.int64).min
+BLOCK = 4096  # rows per task of the kernels that need scratch space
 
 
 @numba.njit(inline="always")
@@ -115,26 +116,65 @@ def combine_into(acc: np.ndarray, part: np.ndarray, index: int) -> None:
         _combine_step(acc, bits, np.uint64(index))
 
 
+@numba.njit(inline="always")
+def _set_code(
+    values: np.ndarray, valid: np.ndarray, i: int, mixed: np.ndarray
+) -> tuple[np.uint64, int]:
+    """Row ``i``'s sum of distinct valid mixed members and their count (``mixed``: scratch)."""
+    total = np.uint64(0)
+    count = 0
+    for k in range(values.shape[0]):
+        mixed[k] = _mix(np.uint64(values[k, i])) if valid[k, i] else np.uint64(0)
+        if not valid[k, i]:
+            continue
+        fresh = True
+        for e in range(k):  # a code repeated in one row counts once (0: an invalid member)
+            if mixed[k] == mixed[e]:
+                fresh = False
+                break
+        if fresh:
+            total += mixed[k]
+            count += 1
+    return total, count
+
+
 @numba.njit(parallel=True, cache=True, nogil=True)
 def _set_codes(
     values: np.ndarray, valid: np.ndarray, code: np.ndarray, present: np.ndarray
 ) -> None:
     members, n = values.shape
+    for block in numba.prange((n + BLOCK - 1) // BLOCK):
+        mixed = np.empty(members, dtype=np.uint64)  # each member mixed once per row
+        for i in range(block * BLOCK, min(n, (block + 1) * BLOCK)):
+            total, count = _set_code(values, valid, i, mixed)
+            code[i] = _mix(total ^ np.uint64(count))
+            present[i] = count > 0
+
+
+@numba.njit(parallel=True, cache=True, nogil=True)
+def _earliest(values: np.ndarray, valid: np.ndarray, low: np.ndarray, present: np.ndarray) -> None:
+    members, n = values.shape
     for i in numba.prange(n):
-        total = np.uint64(0)
-        count = 0
+        best = np.iinfo(np.int64).max
         for k in range(members):
-            mixed = _mix(np.uint64(values[k, i]))
-            fresh = valid[k, i]
-            for e in range(k):  # a code repeated in one row counts once
-                earlier = _mix(np.uint64(values[e, i])) if valid[e, i] else np.uint64(0)
-                if mixed == earlier:
-                    fresh = False
-            if fresh:
-                total += mixed
-                count += 1
-        code[i] = _mix(total ^ np.uint64(count))
-        present[i] = count > 0
+            if valid[k, i] and values[k, i] < best:
+                best = values[k, i]
+        present[i] = best != np.iinfo(np.int64).max
+        low[i] = best if present[i] else 0
+
+
+def earliest(values: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row (``values``/``valid``: members x rows, int64), the smallest valid value (0 when
+    none) and whether there is one, as :func:`canonical.earliest`."""
+    from matcher.prf import wait_warm_up
+
+    n = values.shape[1]
+    low = np.empty(n, dtype=np.int64)
+    present = np.empty(n, dtype=np.bool_)
+    if n:
+        wait_warm_up("codes")
+        _earliest(values, valid, low, present)
+    return low, present
 
 
 def set_codes(values: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -159,3 +199,4 @@ def load_kernels() -> None:
     mix64(np.ones(2, dtype=np.uint64))
     combine_into(np.zeros(2, dtype=np.uint64), np.ones(2, dtype=np.int64), 1)
     set_codes(np.ones((2, 2), dtype=np.int64), np.ones((2, 2), dtype=np.bool_))
+    earliest(np.ones((2, 2), dtype=np.int64), np.ones((2, 2), dtype=np.bool_))

@@ -210,13 +210,28 @@ def canonical_fields_csv(
             return Canon(fixed, ok, decimals)  # in place: the floats are not needed again
         return Canon(values[others[position]], valid[order[position]])
 
+    def block(kind: str, positions: list[int]) -> Canon | None:
+        """A set or dates field whose members are adjacent in the parsed arrays, combined from
+        views of them (no copy of the members)."""
+        if any(p not in others for p in positions):
+            return None
+        rows, checks = [others[p] for p in positions], [order[p] for p in positions]
+        if rows != list(range(rows[0], rows[0] + len(rows))):
+            return None
+        if checks != list(range(checks[0], checks[0] + len(checks))):
+            return None
+        lo, hi, vlo, vhi = rows[0], rows[-1] + 1, checks[0], checks[-1] + 1
+        if kind == "dates":
+            return canonical.earliest_block(values[lo:hi], valid[vlo:vhi])
+        return canonical.set_codes_block(values[lo:hi], valid[vlo:vhi])
+
     fields: dict[int, Canon] = {}
     for field_id, (kind, positions) in fast.items():
         if any(unread[p] for p in positions):
             slow.extend(positions)
             continue
-        canons = [member(p) for p in positions]
-        canon = _combined(kind, canons)
+        made = block(kind, positions) if kind in ("dates", "set") else None
+        canon = made if made is not None else _combined(kind, [member(p) for p in positions])
         if canon.count:
             fields[field_id] = canon
     ids = member(eid) if eid is not None and not unread[eid] else None

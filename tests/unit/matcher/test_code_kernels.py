@@ -118,6 +118,29 @@ def test_mixer_combine_and_sets_match_numpy() -> None:
     assert np.array_equal(ours.values, theirs.values)
 
 
+def _earliest_numpy(members: list[Canon]) -> Canon:
+    big = np.iinfo(np.int64).max
+    stacked = np.stack([np.where(m.valid, m.values, big) for m in members])
+    low = stacked.min(axis=0)
+    return Canon(np.where(low == big, 0, low), low != big)
+
+
+def test_earliest_matches_numpy_from_members_and_from_a_block() -> None:
+    rng = np.random.default_rng(5)
+    n = 30_000
+    values = rng.integers(-(2**40), 2**40, size=(6, n))
+    values[0, :3] = [np.iinfo(np.int64).max, np.iinfo(np.int64).min, 0]
+    valid = rng.random(values.shape) < 0.3
+    members = [Canon(values[k], valid[k]) for k in range(6)]
+    want = _earliest_numpy(members)
+    ours = canonical.earliest(members)
+    assert np.array_equal(ours.values, want.values) and np.array_equal(ours.valid, want.valid)
+    block = canonical.earliest_block(values[1:], valid[1:])  # a view of adjacent members
+    want = _earliest_numpy(members[1:])
+    assert np.array_equal(block.values, want.values) and np.array_equal(block.valid, want.valid)
+    assert 0 < int(block.valid.sum()) < n
+
+
 def test_truncated_digests_match_the_full_hash() -> None:
     rng = np.random.default_rng(11)
     codes = rng.integers(0, 2**63, size=50_000).astype(np.uint64)
