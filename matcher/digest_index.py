@@ -235,6 +235,14 @@ def _lookup_grouped(
         while (1 << bucket_bits) < bucket_offsets[j + 1] - first_bucket - 1:
             bucket_bits += 1
         shift = shifts[j]
+        base = offsets[j]
+        if shift == 0:  # a bucket per value (16-bit families): the bucket is the equal range
+            for i in range(n):
+                x = np.int64(needles[j, i])
+                b = first_bucket + x
+                low[j, i] = starts[b] - base if x != 0 else 0
+                count[j, i] = starts[b + 1] - starts[b] if x != 0 else 0
+            continue
         group_shift = shift + max(bucket_bits - GROUP_BITS, 0)
         fill = np.zeros((1 << min(bucket_bits, GROUP_BITS)) + 1, dtype=np.int64)
         for i in range(n):
@@ -248,7 +256,6 @@ def _lookup_grouped(
             positions[fill[g]] = i
             values[fill[g]] = needles[j, i]
             fill[g] += 1
-        base = offsets[j]
         for k in range(n):
             row = np.int64(positions[k])
             x = np.int64(values[k])

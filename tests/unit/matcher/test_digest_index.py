@@ -23,6 +23,7 @@ CASES: dict[str, np.ndarray] = {
         RNG.random(50_000) < 0.5, 0, RNG.integers(1, 2**32, 50_000, dtype=np.uint64)
     ).astype(np.uint32),
     "one bucket, many ties": RNG.integers(0, 40, 50_000).astype(np.uint32),
+    "16-bit, a bucket per value": RNG.integers(0, 2**16, 200_000).astype(np.uint16),
 }
 
 
@@ -31,6 +32,7 @@ def test_sort_digests_is_a_stable_argsort_with_the_bucket_index(name: str) -> No
     digests = CASES[name]
     bits = 8 * digests.itemsize
     ordered, order, starts, shift = sort_digests(digests, bits)
+    assert (shift == 0) is (name == "16-bit, a bucket per value")
     assert np.array_equal(ordered, np.sort(digests))
     assert np.array_equal(order, np.argsort(digests, kind="stable"))
     want_starts, want_shift = build_buckets(np.sort(digests), bits)
@@ -52,10 +54,12 @@ def test_lookup_on_the_sorted_digests_counts_each_value() -> None:
 def test_stacked_lookup_matches_the_lookup_of_each_family() -> None:
     """The stacked index holds each family as :func:`sort_digests` sorts it, and the grouped
     look-up of all families at once gives each family's :func:`lookup` exactly:
-    hits, misses, the missing digest, 16-bit families, ties, empty families and a large one
-    (more buckets than the 2**12 groups)."""
+    hits, misses, the missing digest, 16-bit families, ties, empty families, a large one
+    (more buckets than the 2**12 groups) and a large 16-bit one (a bucket per value)."""
     large = RNG.integers(1, 2**32, 300_000, dtype=np.uint64).astype(np.uint32)
-    families = [*CASES.values(), large]
+    large16 = CASES["16-bit, a bucket per value"].copy()
+    large16[large16 == 77] = 78  # a value no entry has
+    families = [*CASES.values(), large, large16]
     bits = [8 * d.itemsize for d in families]
     index = stack_index(families, bits)
     size = 2_000
@@ -67,6 +71,8 @@ def test_stacked_lookup_matches_the_lookup_of_each_family() -> None:
             random = np.where(RNG.random(size) < 0.5, present, random)
         needles[j] = random.astype(np.uint32)
     needles[:, ::9] = 0
+    needles[-1, 1] = 77
+    assert index.shifts[-1] == 0
     low, count = lookup_stacked(index, needles)
     for j, digests in enumerate(families):
         ordered, order, starts, shift = index.family(j)
