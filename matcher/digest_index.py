@@ -325,35 +325,52 @@ def _link(
                 c = count[j, row]
                 weights[j] = weight_of[c]
                 ranked[j] = c if 0 < c <= cap else NEVER
-            size = 0
+            first_key = -1
+            second_key = -1
             for _ in range(2):  # the rarest key, then the rarest other key (ties: first)
                 best = 0
                 for j in range(1, families):
                     if ranked[j] < ranked[best]:
                         best = j
                 if ranked[best] != NEVER:
-                    first = offsets[best] + low[best, row]
-                    for k in range(first, first + count[best, row]):
-                        buffer[size] = order[k]
-                        size += 1
+                    if first_key < 0:
+                        first_key = best
+                    else:
+                        second_key = best
                 ranked[best] = NEVER
             links[row] = -1
             best_bits[row] = 0.0
             best_groups[row] = 0
-            if size == 0:
+            if first_key < 0:
                 continue
-            buffer[:size].sort()
-            cands = buffer
+            # each key's rows are in row order (ties by row): merge them, each row once
+            a = offsets[first_key] + low[first_key, row]
+            a_end = a + count[first_key, row]
+            b = 0
+            b_end = 0
+            if second_key >= 0:
+                b = offsets[second_key] + low[second_key, row]
+                b_end = b + count[second_key, row]
+            size = 0
+            while a < a_end or b < b_end:
+                if b >= b_end or (a < a_end and order[a] < order[b]):
+                    cand = order[a]
+                    a += 1
+                elif a >= a_end or order[b] < order[a]:
+                    cand = order[b]
+                    b += 1
+                else:
+                    cand = order[a]
+                    a += 1
+                    b += 1
+                buffer[size] = cand
+                size += 1
             top = -np.inf
             top_agreed = 0
             top_clashed = 0
             top_cand = -1
-            previous = -1
             for k in range(size):
-                cand = cands[k]
-                if cand == previous:
-                    continue
-                previous = cand
+                cand = buffer[k]
                 total_bits = 0.0
                 agreed = 0
                 clashed = 0
