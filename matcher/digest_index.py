@@ -277,11 +277,11 @@ def lookup_stacked(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per family ``j`` and needle ``needles[j, i]``: :func:`lookup` in ``index.family(j)``
     (the first position, relative to the family, and how many entries equal it), written
-    into ``out`` (two C-contiguous int64 arrays of the needles' shape) when given."""
+    into ``out`` (two C-contiguous int32 arrays of the needles' shape) when given."""
     if needles.ndim != 2 or needles.shape[1] >= 2**31:
         raise ValueError("needles must be families x rows, under 2**31 rows")
     if out is None:
-        out = np.empty(needles.shape, dtype=np.int64), np.empty(needles.shape, dtype=np.int64)
+        out = np.empty(needles.shape, dtype=ROW), np.empty(needles.shape, dtype=ROW)
     low, count = out
     if needles.size:
         wait_warm_up("digest_index")
@@ -448,7 +448,7 @@ def link_best(
     wait_warm_up("digest_index")
     # one set of chunk buffers, reused: fresh memory for every chunk costs page faults
     width = len(ours) * min(n, chunk_rows)
-    buffers = np.empty(width, np.uint32), np.empty(width, np.int64), np.empty(width, np.int64)
+    buffers = np.empty(width, np.uint32), np.empty(width, ROW), np.empty(width, ROW)
     for start in range(0, n, chunk_rows):
         stop = min(n, start + chunk_rows)
         mine, low, count = (b[: len(ours) * (stop - start)].reshape(len(ours), -1) for b in buffers)

@@ -208,3 +208,23 @@ def test_a_large_cohort_parsed_from_its_bytes_matches_its_text(
     ids_bytes, ids_text = from_bytes.ids(), from_text.ids()
     assert ids_bytes is not None and ids_text is not None
     assert np.array_equal(ids_bytes.values[ids_bytes.valid], ids_text.values[ids_text.valid])
+
+
+def test_lines_are_counted_eight_bytes_at_a_time_as_byte_by_byte() -> None:
+    """split_lines counts each chunk's newlines a word at a time: the same counts as counting
+    every byte, whatever the chunk ends' alignment, and any carriage return refuses the file."""
+    rng = np.random.default_rng(3)
+    for size in (0, 1, 7, 8, 9, 63, 1_000, 100_003):
+        alphabet = np.frombuffer(b'ab,\n\n9"', dtype=np.uint8)
+        data = alphabet[rng.integers(0, alphabet.size, size)].tobytes()
+        for chunks in (1, 3, 256):
+            split = fastcsv.split_lines(data, chunks=chunks)
+            assert split is not None
+            bounds, first = split
+            for c in range(bounds.size - 1):
+                want = data.count(b"\n", int(bounds[c]), int(bounds[c + 1]))
+                last = c == bounds.size - 2 and size and not data.endswith(b"\n")
+                assert first[c + 1] - first[c] == want + bool(last)
+            if size:
+                at = int(rng.integers(0, size))
+                assert fastcsv.split_lines(data[:at] + b"\r" + data[at:], chunks=chunks) is None
