@@ -12,6 +12,7 @@ all cores; pure.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -313,10 +314,12 @@ def _link(
     links: np.ndarray,
     best_bits: np.ndarray,
     best_groups: np.ndarray,
+    stride: int,
 ) -> None:
     families, n = ours.shape
     blocks = (n + BLOCK_ROWS - 1) // BLOCK_ROWS
-    for block in numba.prange(blocks):
+    for step in numba.prange(blocks):
+        block = (step * stride) % blocks  # a bijection (stride and blocks are coprime)
         weights = np.empty(families)
         ranked = np.empty(families, dtype=np.int64)
         buffer = np.empty(2 * cap, dtype=np.int64)
@@ -413,6 +416,18 @@ def _link(
                 links[row] = top_cand
 
 
+def _stride(blocks: int) -> int:
+    """A step coprime with ``blocks`` near its golden section. The linkage kernel visits
+    its blocks of rows in that order, so the contiguous share of the loop each thread takes
+    (numba splits a loop's range between its threads up front) samples the whole chunk: rows
+    cost very differently (a cohort row has one candidate, a row of another cohort can have
+    hundreds), and a file often holds them in runs."""
+    stride = max(1, int(blocks * 0.618))
+    while math.gcd(stride, blocks) != 1:
+        stride += 1
+    return stride
+
+
 def link_best(
     ours: Sequence[np.ndarray] | np.ndarray,
     index: StackedIndex,
@@ -458,7 +473,7 @@ def link_best(
         _link(
             mine, low, count, index.order, index.offsets, weight_of, cap, theirs, members,
             group_starts, group_flags, threshold, links[start:stop], best_bits[start:stop],
-            best_groups[start:stop],
+            best_groups[start:stop], _stride(-(-(stop - start) // BLOCK_ROWS)),
         )  # fmt: skip
     return links, best_bits, best_groups
 

@@ -6,7 +6,14 @@ import numpy as np
 import pytest
 
 from matcher import prf
-from matcher.digest_index import build_buckets, lookup, lookup_stacked, sort_digests, stack_index
+from matcher.digest_index import (
+    _stride,
+    build_buckets,
+    lookup,
+    lookup_stacked,
+    sort_digests,
+    stack_index,
+)
 from matcher.linkkeys import _distinct_at_least
 
 RNG = np.random.default_rng(7)
@@ -108,3 +115,9 @@ def test_warm_up_then_hashing_gives_the_same_digests() -> None:
     prf.wait_warm_up()
     hashed = prf.siphash_codes(key, codes)
     assert int(hashed[3]) == prf.siphash24(key, (3).to_bytes(8, "little"))
+
+
+def test_the_linkage_kernel_visits_every_block_of_rows_once() -> None:
+    for blocks in [*range(1, 400), 391, 1024, 1953]:
+        stride = _stride(blocks)
+        assert sorted((step * stride) % blocks for step in range(blocks)) == list(range(blocks))
