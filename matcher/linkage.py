@@ -12,7 +12,6 @@ computed from the same per-key rarities, assuming independent keys (:func:`expec
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -94,33 +93,9 @@ def _stack_key(names: tuple[str, ...]) -> str:
     return "stacked:" + ",".join(names)
 
 
-def prepare_index(fp: Fingerprint, names: tuple[str, ...]) -> None:
-    """Start sorting these families of the fingerprint in the background (what
-    :func:`link_rows` needs), so it overlaps the sample's parse and keying."""
-    key = _stack_key(names)
-    if key in fp.cache or "stacking:" + key in fp.cache:
-        return
-    thread = threading.Thread(target=_prepare, args=(fp, names), daemon=True)
-    fp.cache["stacking:" + key] = thread
-    thread.start()
-
-
-def _prepare(fp: Fingerprint, names: tuple[str, ...]) -> None:
-    try:
-        _stacked(fp, names)
-        _theirs(fp, names)
-    except Exception:  # link_rows makes them again, and reports what fails
-        return
-    finally:
-        fp.cache.pop("stacking:" + _stack_key(names), None)
-
-
 def _stacked(fp: Fingerprint, names: tuple[str, ...]) -> StackedIndex:
     """The families sorted into one :class:`StackedIndex` (cached: only the latest is kept)."""
     key = _stack_key(names)
-    thread = fp.cache.get("stacking:" + key)
-    if thread is not None and thread is not threading.current_thread():
-        thread.join()
     cached = fp.cache.get(key)
     if cached is None:
         bits = []
@@ -181,7 +156,7 @@ def link_rows(
     if not families or n == 0:
         return LinkResult(links, best_bits, best_groups, threshold, 0.0, ())
     names = [f.name for f in families]
-    index = _stacked(fp, tuple(names))  # waits for prepare_index's thread, if one runs
+    index = _stacked(fp, tuple(names))
     theirs = _theirs(fp, tuple(names))
     groups = list(_groups(families).values())
     group_max = [families[g[0]].combine == "max" or len(g) == 1 for g in groups]

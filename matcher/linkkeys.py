@@ -498,24 +498,6 @@ def family_codes(
     return canonical.coarsen(values, family.drop - drop).view(np.uint64), canon.valid
 
 
-def has_keys(family: Family, fields: Mapping[int, Canon], specs: Mapping[int, FieldSpec]) -> bool:
-    """Whether a sample with these fields gets a non-missing digest of ``family`` (what
-    :func:`family_codes` would make, without making it)."""
-    if family.group == "qi":
-        needed = dict(QI_FAMILIES)[family.name]
-        if not all(f in fields for f in needed):
-            return False
-        return bool(np.logical_and.reduce([fields[f].valid for f in needed]).any())
-    canon = fields.get(family.field_id)
-    spec = specs.get(family.field_id)
-    if canon is None or spec is None or not canon.valid.any():
-        return False
-    if spec.kind != "number":
-        return True
-    drop = max(spec.decimals - canon.decimals, 0)
-    return family.drop == drop
-
-
 def digest(master: bytes, family: Family, codes: np.ndarray, valid: np.ndarray) -> np.ndarray:
     """The family's keyed digests, truncated to its width; 0 marks a missing value."""
     return siphash_top(derive_key(master, family.name), codes, valid, family.bits)

@@ -29,7 +29,7 @@ from matcher.errors import MatchError
 from matcher.fingerprint.build import check_key
 from matcher.fingerprint.model import Fingerprint
 from matcher.guess import GUESS_ROWS, guess_columns
-from matcher.linkage import link_rows, prepare_index, quasi_identifier_hits
+from matcher.linkage import link_rows, quasi_identifier_hits
 from matcher.prf import start_warm_up
 from matcher.samples import Limits, SampleTable, fastcsv
 from matcher.samples.readers import (
@@ -301,15 +301,15 @@ def _verdict(columns: _Columns, *, fingerprint: Fingerprint, key: bytes) -> _Tab
         columns.aggregate,
     )
     field_ids = sorted(fields)
-    names = tuple(
-        f.name for f in fingerprint.families if linkkeys.has_keys(f, fields, fingerprint.specs)
-    )
-    prepare_index(fingerprint, names)  # the fingerprint's side sorts while the sample is keyed
     sample = sample_digests(fingerprint, fields, key, rows)
-    result = link_rows(fingerprint, sample, rows=rows)
     ids = None
     if columns.ids is not None:
         ids = linkkeys.id_digests(key, columns.ids.values, columns.ids.valid)
+    # the parsed cells are not needed again: freed now, their memory serves the linkage, which
+    # sorts the fingerprint's side only now (fresh memory costs more than that sort would save
+    # running beside the keying, which uses every core anyway)
+    columns.fields, columns.ids, fields = {}, None, {}
+    result = link_rows(fingerprint, sample, rows=rows)
     scan = _TableScan("clean", rows, result.linked, result.expected_chance, field_ids, reasons)
     scan.links, scan.ids = result.links, ids
     significant = (

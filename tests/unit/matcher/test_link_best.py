@@ -106,16 +106,6 @@ def test_linking_follows_the_rule_pair_by_pair() -> None:
         assert 0 < result.linked < n
 
 
-def test_a_background_index_is_the_one_link_rows_uses() -> None:
-    fp, sample, n = _world(3)
-    names = tuple(f.name for f in fp.families)
-    linkage.prepare_index(fp, names)
-    first = linkage.link_rows(fp, sample, rows=n)
-    again = linkage.link_rows(fp, sample, rows=n)
-    assert np.array_equal(first.links, again.links)
-    assert [k for k in fp.cache if k.startswith("stacking:")] == []
-
-
 def test_stacked_families_are_the_families_sorted_one_by_one() -> None:
     fp, _, _ = _world(4)
     index = stack_index([fp.digests[f.name] for f in FAMILIES], [f.bits for f in FAMILIES])
