@@ -51,9 +51,7 @@ if mode == "build":
     size = save_fingerprint(fp, Path(fp_path))
     extra = {"fingerprint_bytes": size}
 else:
-    if mode == "scan":  # as `cohortwatch scan` does: kernels load while the fingerprint loads
-        from matcher.prf import start_warm_up
-        start_warm_up()
+    if mode == "scan":
         fp = load_fingerprint(Path(fp_path))
     result = scan_path(Path(path), fingerprint=fp, key=key, dictionary=d, limits=limits)
     extra = {"verdict": result.verdict, "linked": result.linked_rows, "rows": result.rows}

@@ -14,7 +14,6 @@ import click
 from cohortwatch.commands.fingerprint import DICTIONARY_DIR, KEY_FILE, _dictionary, _settings
 from cohortwatch.keys import load_key
 from matcher.fingerprint import check_key, load_fingerprint
-from matcher.prf import start_warm_up
 from matcher.samples import Limits
 from matcher.scan import ScanResult, scan_path
 
@@ -75,7 +74,6 @@ def scan(
         cohortwatch scan export.zip notebook.ipynb --fingerprint ukb.fp \\
             --key-file fingerprint.key --json
     """
-    start_warm_up()  # numba's kernels load while the key, fingerprint and dictionary are read
     key = load_key(key_file, _settings())  # type: ignore[arg-type]
     fp = load_fingerprint(fp_path)
     check_key(fp, key)
