@@ -204,7 +204,7 @@ def canonical_fields_csv(
         if position in numbers:
             j = numbers[position]
             ok = valid[order[position]]
-            most = int(shown[j][ok].max()) if ok.any() else 0
+            most = int(shown[j].max()) if shown[j].size else 0  # an empty cell shows 0 decimals
             decimals = min(most, canonical.MAX_DECIMALS)
             fixed = code_kernels.fixed_point(floats[j], decimals, out=floats[j].view(np.int64))
             return Canon(fixed, ok, decimals)  # in place: the floats are not needed again
