@@ -162,22 +162,34 @@ def lookup(
 
 @dataclass(frozen=True)
 class StackedIndex:
-    """Several families' sorted digests, row orders and bucket indexes, one after another
-    (family ``j``'s entries start at ``offsets[j]``, its bucket starts at ``bucket_offsets[j]``
-    and already point into the stacked arrays)."""
+    """Several families' sorted digests, row orders and bucket indexes in shared arrays: family
+    ``j``'s ``sizes[j]`` entries start at ``offsets[j]``, its ``2**bucket_bits[j] + 1`` bucket
+    starts at ``bucket_offsets[j]`` (they already point into the shared arrays)."""
 
     ordered: np.ndarray  # uint32
     order: np.ndarray  # int32 rows (ROW), ties by row
     starts: np.ndarray  # int64
     offsets: np.ndarray
+    sizes: np.ndarray
     bucket_offsets: np.ndarray
+    bucket_bits: np.ndarray
     shifts: np.ndarray
 
     def family(self, j: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
         """Family ``j`` as :func:`sort_digests` gives it (views into the stacked arrays)."""
-        lo, hi = self.offsets[j], self.offsets[j + 1]
-        starts = self.starts[self.bucket_offsets[j] : self.bucket_offsets[j + 1]] - lo
+        lo = int(self.offsets[j])
+        hi = lo + int(self.sizes[j])
+        first = int(self.bucket_offsets[j])
+        starts = self.starts[first : first + (1 << int(self.bucket_bits[j])) + 1] - lo
         return self.ordered[lo:hi], self.order[lo:hi], starts, int(self.shifts[j])
+
+    def subset(self, families: Sequence[int]) -> StackedIndex:
+        """These families (by position), in this order, sharing this index's arrays."""
+        pick = np.asarray(families, dtype=np.int64)
+        return StackedIndex(
+            self.ordered, self.order, self.starts, self.offsets[pick], self.sizes[pick],
+            self.bucket_offsets[pick], self.bucket_bits[pick], self.shifts[pick],
+        )  # fmt: skip
 
 
 def stack_index(digests: list[np.ndarray], bits: list[int]) -> StackedIndex:
@@ -207,7 +219,10 @@ def stack_index(digests: list[np.ndarray], bits: list[int]) -> StackedIndex:
     workers = max(1, min(len(digests), numba.get_num_threads()))
     with ThreadPoolExecutor(max_workers=workers) as pool:
         list(pool.map(sort_family, range(len(digests))))
-    return StackedIndex(ordered, order, starts, offsets, bucket_offsets, shifts)
+    return StackedIndex(
+        ordered, order, starts, offsets[:-1], np.array(sizes, dtype=np.int64),
+        bucket_offsets[:-1], np.array(bucket_bits, dtype=np.int64), shifts,
+    )  # fmt: skip
 
 
 GROUP_BITS = 12  # look-ups are grouped by their digest's top bits (:func:`_lookup_grouped`)
@@ -219,6 +234,7 @@ def _lookup_grouped(
     starts: np.ndarray,
     offsets: np.ndarray,
     bucket_offsets: np.ndarray,
+    bucket_bits: np.ndarray,
     shifts: np.ndarray,
     needles: np.ndarray,
     low: np.ndarray,
@@ -232,9 +248,7 @@ def _lookup_grouped(
     families, n = needles.shape
     for j in numba.prange(families):
         first_bucket = bucket_offsets[j]
-        bucket_bits = 0
-        while (1 << bucket_bits) < bucket_offsets[j + 1] - first_bucket - 1:
-            bucket_bits += 1
+        bits = bucket_bits[j]
         shift = shifts[j]
         base = offsets[j]
         if shift == 0:  # a bucket per value (16-bit families): the bucket is the equal range
@@ -244,8 +258,8 @@ def _lookup_grouped(
                 low[j, i] = starts[b] - base if x != 0 else 0
                 count[j, i] = starts[b + 1] - starts[b] if x != 0 else 0
             continue
-        group_shift = shift + max(bucket_bits - GROUP_BITS, 0)
-        fill = np.zeros((1 << min(bucket_bits, GROUP_BITS)) + 1, dtype=np.int64)
+        group_shift = shift + max(bits - GROUP_BITS, 0)
+        fill = np.zeros((1 << min(bits, GROUP_BITS)) + 1, dtype=np.int64)
         for i in range(n):
             fill[(np.int64(needles[j, i]) >> group_shift) + 1] += 1
         for g in range(fill.size - 1):
@@ -287,8 +301,8 @@ def lookup_stacked(
     if needles.size:
         wait_warm_up("digest_index")
         _lookup_grouped(
-            index.ordered, index.starts, index.offsets, index.bucket_offsets, index.shifts,
-            np.ascontiguousarray(needles), low, count,
+            index.ordered, index.starts, index.offsets, index.bucket_offsets, index.bucket_bits,
+            index.shifts, np.ascontiguousarray(needles), low, count,
         )  # fmt: skip
     return low, count
 

@@ -81,28 +81,51 @@ def _theirs(fp: Fingerprint, names: tuple[str, ...]) -> np.ndarray:
 
 def _counts(fp: Fingerprint, name: str, sample: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Where each sample digest starts in the sorted family, and how many rows share it."""
-    stacked = fp.cache.get(fp.cache.get("stacked", ""))
-    if stacked is not None and name in stacked[0]:
-        ordered, _, starts, shift = stacked[1].family(stacked[0].index(name))
+    for stacked in (fp.cache.get(ALL_FAMILIES), fp.cache.get(fp.cache.get("stacked", ""))):
+        if stacked is not None and name in stacked[0]:
+            ordered, _, starts, shift = stacked[1].family(stacked[0].index(name))
+            break
     else:
         ordered, starts, shift = _index(fp, name)
     return lookup(ordered, starts, shift, sample.astype(ordered.dtype))
+
+
+ALL_FAMILIES = "stacked-all"
+
+
+def index_all_families(fp: Fingerprint) -> None:
+    """Sort every family of the fingerprint into one index, kept on it: what a long-running
+    scanner (``cohortwatch serve``) does once, so no scan sorts the families its columns link
+    on (~0.25 s for 30 families of 500,000 rows on 2 cores). It costs 8 bytes per family and
+    cohort row (a 500,000-row cohort of 78 families: ~400 MB with the bucket indexes)."""
+    if ALL_FAMILIES not in fp.cache:
+        names = [f.name for f in fp.families]
+        fp.cache[ALL_FAMILIES] = (names, _stack(fp, names))
 
 
 def _stack_key(names: tuple[str, ...]) -> str:
     return "stacked:" + ",".join(names)
 
 
+def _stack(fp: Fingerprint, names: list[str]) -> StackedIndex:
+    bits = []
+    for name in names:
+        family = fp.family(name)
+        bits.append(family.bits if family is not None else 8 * fp.digests[name].itemsize)
+    return stack_index([fp.digests[name] for name in names], bits)
+
+
 def _stacked(fp: Fingerprint, names: tuple[str, ...]) -> StackedIndex:
-    """The families sorted into one :class:`StackedIndex` (cached: only the latest is kept)."""
+    """The families sorted into one :class:`StackedIndex`: a subset of the index of every
+    family when :func:`index_all_families` made one, else sorted now (cached: only the latest
+    is kept)."""
+    every = fp.cache.get(ALL_FAMILIES)
+    if every is not None and all(name in every[0] for name in names):
+        return every[1].subset([every[0].index(name) for name in names])
     key = _stack_key(names)
     cached = fp.cache.get(key)
     if cached is None:
-        bits = []
-        for name in names:
-            family = fp.family(name)
-            bits.append(family.bits if family is not None else 8 * fp.digests[name].itemsize)
-        cached = (list(names), stack_index([fp.digests[name] for name in names], bits))
+        cached = (list(names), _stack(fp, list(names)))
         fp.cache.pop(fp.cache.get("stacked", ""), None)
         fp.cache["stacked"], fp.cache[key] = key, cached  # keep only the latest
     return cached[1]

@@ -29,8 +29,8 @@ from matcher.errors import MatchError
 from matcher.fingerprint.build import check_key
 from matcher.fingerprint.model import Fingerprint
 from matcher.guess import GUESS_ROWS, guess_columns
-from matcher.linkage import link_rows, quasi_identifier_hits
-from matcher.prf import start_warm_up
+from matcher.linkage import index_all_families, link_rows, quasi_identifier_hits
+from matcher.prf import start_warm_up, wait_warm_up
 from matcher.samples import Limits, SampleTable, fastcsv
 from matcher.samples.readers import (
     LargeTable,
@@ -419,6 +419,15 @@ def scan_bytes(
         return ScanResult(file=filename, verdict="error", error=str(exc)[:500])
 
 
+def prepare_service(fingerprint: Fingerprint) -> None:
+    """What a long-running scanner (``cohortwatch serve``) does once, before its first scan:
+    load the kernels and sort every family of the fingerprint (see
+    :func:`matcher.linkage.index_all_families`), so no scan waits for either."""
+    start_warm_up()
+    index_all_families(fingerprint)
+    wait_warm_up()
+
+
 def scan_path(
     path: Path,
     *,
@@ -447,4 +456,12 @@ def scan_path(
     )
 
 
-__all__ = ["ScanResult", "clean_text", "poisson_tail", "scan_bytes", "scan_path", "scan_tables"]
+__all__ = [
+    "ScanResult",
+    "clean_text",
+    "poisson_tail",
+    "prepare_service",
+    "scan_bytes",
+    "scan_path",
+    "scan_tables",
+]

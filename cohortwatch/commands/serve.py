@@ -42,14 +42,14 @@ def scan_config(settings: Settings) -> ScanConfig | None:
     from cohortwatch.keys import load_key
     from dashboard.scan_api import ScanConfig
     from matcher.fingerprint import check_key, load_fingerprint
-    from matcher.prf import start_warm_up
+    from matcher.scan import prepare_service
 
     if not settings.fingerprint_path.is_file():
         raise UsageError(f"fingerprint {settings.fingerprint_path} does not exist")
     key = load_key(settings.fingerprint_key_file, settings)
     fingerprint = load_fingerprint(settings.fingerprint_path)
     check_key(fingerprint, key)
-    start_warm_up()  # the scanner's kernels load in the background: the first scan does not wait
+    prepare_service(fingerprint)  # kernels loaded, every family sorted: no scan waits for them
     return ScanConfig(
         fingerprint=fingerprint,
         key=key,

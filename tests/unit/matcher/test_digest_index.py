@@ -121,3 +121,21 @@ def test_the_linkage_kernel_visits_every_block_of_rows_once() -> None:
     for blocks in [*range(1, 400), 391, 1024, 1953]:
         stride = _stride(blocks)
         assert sorted((step * stride) % blocks for step in range(blocks)) == list(range(blocks))
+
+
+def test_a_subset_of_a_stacked_index_is_those_families_stacked_alone() -> None:
+    families = [CASES["random 32-bit"], CASES["random 16-bit"], CASES["few common values"]]
+    bits = [32, 16, 32]
+    index = stack_index(families, bits)
+    picked = index.subset([2, 0])
+    alone = stack_index([families[2], families[0]], [32, 32])
+    needles = np.stack([families[2][:500], families[0][:500]]).astype(np.uint32)
+    needles[:, ::7] = 0
+    for j in range(2):
+        got, want = picked.family(j), alone.family(j)
+        assert all(np.array_equal(a, b) for a, b in zip(got[:3], want[:3], strict=True))
+        assert got[3] == want[3]
+    for got, want in zip(
+        lookup_stacked(picked, needles), lookup_stacked(alone, needles), strict=True
+    ):
+        assert np.array_equal(got, want)

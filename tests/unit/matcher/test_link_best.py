@@ -114,3 +114,20 @@ def test_stacked_families_are_the_families_sorted_one_by_one() -> None:
         want = sort_digests(fp.digests[family.name], family.bits)
         assert np.array_equal(ordered, want[0]) and np.array_equal(order, want[1])
         assert np.array_equal(starts, want[2]) and shift == want[3]
+
+
+def test_the_index_of_every_family_links_as_the_index_of_a_scans_families() -> None:
+    """A service sorts every family once (index_all_families); a scan then links on a subset
+    of that index: the same links and evidence as with its own index, for any subset."""
+    fp, sample, n = _world(5)
+    alone = linkage.link_rows(fp, sample, rows=n)
+    some = {name: sample[name] for name in ("visit", "b_k0", "d", "c_k1")}
+    alone_some = linkage.link_rows(fp, some, rows=n)
+    served, _, _ = _world(5)
+    linkage.index_all_families(served)
+    for theirs, data in ((alone, sample), (alone_some, some)):
+        again = linkage.link_rows(served, data, rows=n)
+        assert np.array_equal(again.links, theirs.links)
+        assert np.array_equal(again.bits, theirs.bits)
+        assert again.expected_chance == theirs.expected_chance
+    assert "stacked" not in served.cache  # no scan sorted families of its own
