@@ -89,3 +89,34 @@ def test_serve_hint_session_key_and_scan_config(tmp_path: Path) -> None:
     missing = settings.model_copy(update={"fingerprint_path": tmp_path / "nope.fp"})
     with pytest.raises(UsageError, match="does not exist"):
         scan_config(missing)
+
+
+def test_serve_prepares_the_scanner_once_at_start(tmp_path: Path) -> None:
+    """A fingerprint in the settings: ``serve`` loads it, and sorts every family of it before
+    the first scan, so no scan sorts its own."""
+    from cohortwatch.synth import generate_cohort, render_cohort
+    from matcher.dictionary import load_dictionary
+    from matcher.fingerprint import build_fingerprint, save_fingerprint
+    from matcher.linkage import ALL_FAMILIES
+
+    dictionary = load_dictionary()
+    key = bytes(range(32))
+    cohort = render_cohort(
+        generate_cohort(rows=300, seed=3, dictionary=dictionary),
+        style="ukbconv",
+        dictionary=dictionary,
+    )
+    fp = build_fingerprint(cohort, dictionary=dictionary, key=key, releases={})
+    save_fingerprint(fp, tmp_path / "c.fp")
+    (tmp_path / "fp.key").write_text(key.hex())
+    settings = Settings(
+        environment="test",
+        data_dir=tmp_path,
+        fingerprint_path=tmp_path / "c.fp",
+        fingerprint_key_file=tmp_path / "fp.key",
+    )
+    config = scan_config(settings)
+    assert config is not None
+    names, index = config.fingerprint.cache[ALL_FAMILIES]
+    assert names == [f.name for f in config.fingerprint.families]
+    assert int(index.sizes.sum()) == len(names) * config.fingerprint.total_rows
