@@ -87,6 +87,11 @@ class Settings(BaseSettings):
         ge=0,
         description="Uploads POST /api/scan lets wait for a slot; more get 503 with Retry-After.",
     )
+    scan_index_all_families: bool = Field(
+        default=True,
+        description="serve sorts every fingerprint family into one index at start, so no scan "
+        "sorts its own (memory: 8 bytes per family and cohort row, plus bucket indexes).",
+    )
     auth_max_failures: int = Field(
         default=10,
         ge=1,

@@ -419,12 +419,13 @@ def scan_bytes(
         return ScanResult(file=filename, verdict="error", error=str(exc)[:500])
 
 
-def prepare_service(fingerprint: Fingerprint) -> None:
+def prepare_service(fingerprint: Fingerprint, *, index_families: bool = True) -> None:
     """What a long-running scanner (``cohortwatch serve``) does once, before its first scan:
-    load the kernels and sort every family of the fingerprint (see
+    load the kernels and (``index_families``) sort every family of the fingerprint (see
     :func:`matcher.linkage.index_all_families`), so no scan waits for either."""
     start_warm_up()
-    index_all_families(fingerprint)
+    if index_families:
+        index_all_families(fingerprint)
     wait_warm_up()
 
 

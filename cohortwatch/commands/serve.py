@@ -49,7 +49,8 @@ def scan_config(settings: Settings) -> ScanConfig | None:
     key = load_key(settings.fingerprint_key_file, settings)
     fingerprint = load_fingerprint(settings.fingerprint_path)
     check_key(fingerprint, key)
-    prepare_service(fingerprint)  # kernels loaded, every family sorted: no scan waits for them
+    # kernels loaded and every family sorted before the first request: no scan waits for them
+    prepare_service(fingerprint, index_families=settings.scan_index_all_families)
     return ScanConfig(
         fingerprint=fingerprint,
         key=key,

@@ -120,3 +120,7 @@ def test_serve_prepares_the_scanner_once_at_start(tmp_path: Path) -> None:
     names, index = config.fingerprint.cache[ALL_FAMILIES]
     assert names == [f.name for f in config.fingerprint.families]
     assert int(index.sizes.sum()) == len(names) * config.fingerprint.total_rows
+
+    small = settings.model_copy(update={"scan_index_all_families": False})
+    lean = scan_config(small)
+    assert lean is not None and ALL_FAMILIES not in lean.fingerprint.cache
