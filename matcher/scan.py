@@ -294,6 +294,8 @@ def scan_frame(
 
 
 def _verdict(columns: _Columns, *, fingerprint: Fingerprint, key: bytes) -> _TableScan:
+    """Key, link and judge a table's columns. Empties ``columns.fields`` and ``columns.ids``
+    once they are keyed, so their arrays are freed before the linkage allocates its own."""
     rows, fields, reasons, aggregate = (
         columns.rows,
         columns.fields,
