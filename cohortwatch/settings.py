@@ -53,6 +53,13 @@ class Settings(BaseSettings):
     crawl_download_delay: float | None = Field(
         default=None, ge=0, description="Seconds between requests; default each source's own."
     )
+    crawl_pipeline_threads: int = Field(
+        default=4,
+        ge=1,
+        le=64,
+        description="Threads per crawl for its pipelines' blocking work (database writes, "
+        "evidence files, the scanner).",
+    )
     max_attachment_bytes: int = 10 * 1024 * 1024
     max_html_bytes: int = 5 * 1024 * 1024
     alert_threshold: float = Field(

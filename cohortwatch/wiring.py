@@ -59,6 +59,17 @@ class CrawlReport:
     alerts_refreshed: int
 
 
+def crawl_limits(settings: Settings) -> CrawlLimits:
+    """The caps and politeness every crawl gets from the settings."""
+    return CrawlLimits(
+        timeout_seconds=settings.crawl_timeout_seconds,
+        max_response_bytes=max(settings.max_attachment_bytes, settings.max_html_bytes),
+        download_delay=settings.crawl_download_delay,
+        log_level=settings.log_level,
+        pipeline_threads=settings.crawl_pipeline_threads,
+    )
+
+
 def crawl_source(*, settings: Settings, engine: Engine, source: SourceConfig) -> CrawlReport:
     """Record a run, crawl ``source`` in a child process, finish the run, raise alerts."""
     with session_scope(engine) as session:
@@ -83,12 +94,7 @@ def crawl_source(*, settings: Settings, engine: Engine, source: SourceConfig) ->
         database_url=settings.resolved_database_url(),
         evidence_dir=settings.evidence_dir,
         browser_path=settings.resolved_browser_path(),
-        limits=CrawlLimits(
-            timeout_seconds=settings.crawl_timeout_seconds,
-            max_response_bytes=max(settings.max_attachment_bytes, settings.max_html_bytes),
-            download_delay=settings.crawl_download_delay,
-            log_level=settings.log_level,
-        ),
+        limits=crawl_limits(settings),
         fingerprint_path=settings.fingerprint_path,
         fingerprint_key=(
             load_key(settings.fingerprint_key_file, settings)
