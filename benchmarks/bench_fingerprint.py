@@ -6,9 +6,10 @@ headers are mapped, every family keyed); the baseline is ``polars.read_csv`` of 
 Then a 1,000,000-row file (half of it cohort rows, half a second synthetic cohort) is scanned the
 way ``cohortwatch scan`` does it (loading the fingerprint and the numba kernels inside the
 timing), and the way ``cohortwatch serve`` does it (kernels loaded and every family sorted once,
-before: ``prepare_service``), against its own ``polars.read_csv``. Build and scan run in child processes so their peak memory (max RSS) is their
-own, after a child that warms the bytecode and numba caches. The machine is shared and noisy, so
-each is timed ``REPEATS`` times, alternating with its baseline, and the medians are compared.
+before: ``prepare_service``), against its own ``polars.read_csv``. Build and scan run in child
+processes so their peak memory (max RSS) is their own, after a child that warms the bytecode and
+numba caches. The machine is shared and noisy, so each is timed ``REPEATS`` times, alternating
+with its baseline, and the medians are compared.
 """
 
 from __future__ import annotations
@@ -147,20 +148,23 @@ def main() -> None:
     scan_peak = max(int(s["peak_bytes"]) for s in scans)  # type: ignore[call-overload]
     print(f"cohort: {ROWS:,} rows x 62 columns, {mb:.0f} MB ukbconv CSV; medians of {REPEATS} runs")
     print(f"build: {b_s:.2f} s (read + key); polars read_csv {build_base:.2f} s; "
-          f"ratio {b_s / build_base:.2f}x (limit 3x); runs {_runs(builds, build_bases)}")  # fmt: skip
+          f"ratio {b_s / build_base:.2f}x (limit 3x); "
+          f"runs {_runs(builds, build_bases)}")  # fmt: skip
     print(f"build peak memory: {build_peak / 1e9:.2f} GB (limit 2 GB)")
     print(f"fingerprint: {int(build['fingerprint_bytes']) / 1e6:.0f} MB (limit 200 MB)")  # type: ignore[call-overload]
     print(f"scan: {SCAN_ROWS:,} rows ({scan_mb:.0f} MB) in {s_s:.2f} s; polars read_csv "
           f"{scan_base:.2f} s; ratio {s_s / scan_base:.2f}x (limit 2x); verdict {scan['verdict']}, "
           f"{scan['linked']} rows linked; runs {_runs(scans, scan_bases)}")  # fmt: skip
     fresh = median(fresh_bases)
+    fresh_runs = ", ".join(f"{b:.2f}" for b in fresh_bases)
     print(f"scan against polars read_csv in a fresh process, as the scan runs: {fresh:.2f} s; "
-          f"ratio {s_s / fresh:.2f}x; runs {', '.join(f'{b:.2f}' for b in fresh_bases)}")  # fmt: skip
+          f"ratio {s_s / fresh:.2f}x; runs {fresh_runs}")  # fmt: skip
     print(f"scan peak memory: {scan_peak / 1e9:.2f} GB")
     v_s = median(float(s["seconds"]) for s in services)  # type: ignore[arg-type]
     v_base = median(service_bases)
     print(f"scan as a service (fingerprint, kernels and the index of every family prepared "
-          f"once before, as `cohortwatch serve` does): {v_s:.2f} s; polars read_csv {v_base:.2f} s; ratio {v_s / v_base:.2f}x; "
+          f"once before, as `cohortwatch serve` does): {v_s:.2f} s; polars read_csv "
+          f"{v_base:.2f} s; ratio {v_s / v_base:.2f}x; "
           f"runs {_runs(services, service_bases)}")  # fmt: skip
 
 
