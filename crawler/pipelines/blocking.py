@@ -4,9 +4,9 @@ scanner), so the Twisted reactor keeps downloading while an item is being stored
 One pool per crawler, shared by every pipeline, of ``COHORTWATCH_PIPELINE_THREADS`` threads (a
 Scrapy setting, default 4, which a crawl takes from the ``crawl_pipeline_threads`` setting,
 ``COHORTWATCH_CRAWL_PIPELINE_THREADS``); it is separate from the reactor's own pool, which Scrapy
-uses for DNS lookups, so a slow database never stalls name resolution. Work that raises comes back as the same exception in
-the awaiting pipeline, so Scrapy records the item as failed exactly as before. The pool stops when
-the engine does (every item is finished by then), or with the reactor.
+uses for DNS lookups, so a slow database never stalls name resolution. Work that raises comes back
+as the same exception in the awaiting pipeline, so Scrapy records the item as failed exactly as
+before. The pool stops when the engine does (every item is finished by then), or with the reactor.
 
 Functions run here must not touch Scrapy objects (stats, signals, the spider): count in the
 pipeline, on the reactor thread, after ``await``.
