@@ -14,6 +14,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
+from matcher.text.native import describe
 from matcher.text.profile import default_profile
 from matcher.text.scoring import score_listing_text
 
@@ -61,6 +62,7 @@ def main() -> None:
         hits += any(fuzz.partial_ratio(a, body, score_cutoff=88) for a in aliases)
     baseline = time.perf_counter() - started
 
+    print(describe())
     print(f"listings: {len(listings):,} (corpus repeated), mean size {size:.0f} bytes")
     print(f"scorer: {len(listings) / scorer:,.0f} listings/s ({leaks:,} leak offers)")
     print(

@@ -9,3 +9,7 @@ YAML cohort profile), :mod:`~matcher.text.evidence` (find alias, cue, size and s
 """
 
 from __future__ import annotations
+
+from matcher.text.native import activate
+
+COMPILED = activate(__path__)  # the mypyc build of the hot modules, when it matches their sources
