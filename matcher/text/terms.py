@@ -1,10 +1,11 @@
-"""Cue, negative, size-phrase and field-title terms of a profile, found in one pass of set lookups.
+"""Cue, negative, size-phrase and field-title terms of a profile, found in one pass over a listing.
 
 :func:`index_terms` indexes the profile's terms once (per compiled profile): single Latin words are
-looked up among the listing's words (English plurals included); Latin phrases by their first word,
-then confirmed by a word-bounded regex; terms with Chinese characters by their first character among the
-listing's characters, then confirmed by ``find``. :func:`term_hits` then costs a few set
-intersections per listing instead of a scan per term.
+looked up among the listing's words (English plurals included), a set intersection; Latin
+phrases and terms with Chinese characters are found together by one Aho–Corasick automaton
+(pyahocorasick, in C), which reports every occurrence of every term in a single scan of the
+text, and a phrase is then kept only where it stands as whole words (a plural allowed). A scan
+per term, or a regex per candidate phrase, cost about twice as much.
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
+
+import ahocorasick
 
 from matcher.text.hits import Hit
 
@@ -32,38 +36,33 @@ class TermIndex:
     """Profile terms indexed by what a listing offers cheaply: its words and character pairs."""
 
     words: dict[str, tuple[str, Groups]]
-    phrases: dict[str, tuple[tuple[str, re.Pattern[str], Groups], ...]]
-    cjk: dict[str, tuple[tuple[str, str, Groups], ...]]  # by first character, with the second
+    # Latin phrases and Chinese terms: each found as (term, its first word or "" for a Chinese
+    # term, groups); None when the profile has none
+    automaton: Any
     word_keys: frozenset[str]
-    phrase_keys: frozenset[str]
-    cjk_keys: frozenset[str]
     nested: frozenset[str]  # terms that occur inside a longer term of the profile
 
 
 def index_terms(term_groups: dict[str, Groups]) -> TermIndex:
     """Index every term of ``term_groups`` (term -> the kinds and groups it counts for)."""
     words: dict[str, tuple[str, Groups]] = {}
-    phrases: dict[str, list[tuple[str, re.Pattern[str], Groups]]] = {}
-    cjk: dict[str, list[tuple[str, str, Groups]]] = {}
+    automaton = ahocorasick.Automaton()
     for term, groups in term_groups.items():
         if CJK_CHAR.search(term):
-            cjk.setdefault(term[0], []).append((term, term[1 if len(term) > 1 else 0], groups))
+            automaton.add_word(term, (term, "", groups))
         elif WORD.fullmatch(term):
             words[term] = (term, groups)
-        elif WORD.search(term):
-            first = WORD.findall(term)[0]
-            pattern = rf"(?<![a-z0-9]){re.escape(term)}(?:e?s)?(?![a-z0-9])"
-            phrases.setdefault(first, []).append((term, re.compile(pattern), groups))
+        elif WORD.search(term):  # a phrase counts only where its first word is a word of the text
+            automaton.add_word(term, (term, WORD.findall(term)[0], groups))
     for term, entry in list(words.items()):
         for plural in (term + "s", term + "es"):
             words.setdefault(plural, entry)
+    if len(automaton):
+        automaton.make_automaton()
     return TermIndex(
         words=words,
-        phrases={k: tuple(v) for k, v in phrases.items()},
-        cjk={k: tuple(v) for k, v in cjk.items()},
+        automaton=automaton if len(automaton) else None,
         word_keys=frozenset(words),
-        phrase_keys=frozenset(phrases),
-        cjk_keys=frozenset(cjk),
         nested=frozenset(t for t in term_groups if any(t != u and t in u for u in term_groups)),
     )
 
@@ -92,21 +91,26 @@ def _spans(text: str, index: TermIndex) -> list[Span]:
             at = _word_at(text, word)  # the first occurrence is inside a longer word
         if at >= 0:
             found.append((-size, at, term, at + size, groups))
-    for first in words & index.phrase_keys:
-        for term, pattern, groups in index.phrases[first]:
-            match = pattern.search(text) if term in text else None
-            if match:
-                start, end = match.span()
-                found.append((start - end, start, term, end, groups))
-    if not text.isascii():
-        chars = set(text)
-        for first in index.cjk_keys & chars:
-            for term, second, groups in index.cjk[first]:
-                if second not in chars:
-                    continue  # cheaper than a find that fails
-                at = text.find(term)
-                if at >= 0:
-                    found.append((-len(term), at, term, at + len(term), groups))
+    if index.automaton is None:
+        return found
+    seen: set[str] = set()
+    # every occurrence, in the order they end: a term's first one that counts is its leftmost
+    for last, (term, first_word, groups) in index.automaton.iter(text):
+        if term in seen:
+            continue
+        end = last + 1
+        start = end - len(term)
+        if first_word:  # a Latin phrase: whole words, optionally a plural ("-s", "-es") after it
+            if first_word not in words or (start and text[start - 1] in LATIN_ALNUM):
+                continue
+            if text[end : end + 2] == "es" and text[end + 2 : end + 3] not in LATIN_ALNUM:
+                end += 2
+            elif text[end : end + 1] == "s" and text[end + 1 : end + 2] not in LATIN_ALNUM:
+                end += 1
+            elif text[end : end + 1] in LATIN_ALNUM:
+                continue
+        seen.add(term)
+        found.append((start - end, start, term, end, groups))
     return found
 
 
