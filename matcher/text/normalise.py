@@ -73,9 +73,23 @@ _CONFUSABLE_RE = re.compile(_class_of("".join(_CONFUSABLES)))
 _TRADITIONAL_RE = re.compile("[" + TRADITIONAL_CHARS + "]")
 # Emoji and pictographs (flags, symbols, dingbats) dropped between Chinese characters
 # ("英🇬🇧国生🧬物"), read as a space elsewhere ("uk🧬biobank").
-_EMOJI = "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff]+"
+_EMOJI_CHARS = "\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff"
+_EMOJI = f"[{_EMOJI_CHARS}]+"
 _EMOJI_RE = re.compile(_EMOJI)
 _EMOJI_IN_CHINESE = re.compile(f"(?<=[\u3400-\u9fff]){_EMOJI}(?=[\u3400-\u9fff])")
+# Any character that one of the four folds above changes: a text without one (about half of the
+# non-ASCII listings) skips their four searches for this one.
+_FOLDED_RE = re.compile(
+    _class_of("".join(_CONFUSABLES) + TRADITIONAL_CHARS)[:-1]
+    + _INVISIBLE.pattern[1:-1]
+    + _EMOJI_CHARS
+    + "]"
+)
+# Full-width ASCII forms and the ideographic space, which NFKC maps one to one onto ASCII
+# (ＵＫ → uk, "，" → ","): most Chinese listings hold some and nothing else that NFKC changes, so
+# mapping them first leaves text that is already in NFKC and skips the full normalisation.
+_FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]+")
+_FULL_WIDTH_TO_ASCII = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
            "七": 7, "八": 8, "九": 9}  # fmt: skip
@@ -143,18 +157,34 @@ def _cn_tens(match: re.Match[str]) -> str:
     return str(_cn_integer(match.group()))
 
 
+def _ascii_of(match: re.Match[str]) -> str:
+    return match.group().translate(_FULL_WIDTH_TO_ASCII)
+
+
+def nfkc(text: str) -> str:
+    """``unicodedata.normalize("NFKC", text)``, sparing the full normalisation when mapping the
+    full-width forms is all it would do. NFKC decomposes each of them to exactly that ASCII
+    character, so mapping them first cannot change the result."""
+    if _FULL_WIDTH.search(text):
+        text = _FULL_WIDTH.sub(_ascii_of, text)
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    return unicodedata.normalize("NFKC", text)
+
+
 def normalise(text: str) -> str:
     """The plain form of ``text`` that every profile term is matched against."""
     if text.isascii():  # every fold below only changes non-ASCII characters
         return " ".join(text.lower().split())
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = _INVISIBLE.sub("", text)
-    if _CONFUSABLE_RE.search(text):
-        text = text.translate(_CONFUSABLE_TABLE)
-    if _TRADITIONAL_RE.search(text):
-        text = text.translate(FOLD_HANZI)
-    if _EMOJI_RE.search(text):
-        text = _EMOJI_RE.sub(" ", _EMOJI_IN_CHINESE.sub("", text))
+    text = nfkc(text).casefold()
+    if _FOLDED_RE.search(text):
+        text = _INVISIBLE.sub("", text)
+        if _CONFUSABLE_RE.search(text):
+            text = text.translate(_CONFUSABLE_TABLE)
+        if _TRADITIONAL_RE.search(text):
+            text = text.translate(FOLD_HANZI)
+        if _EMOJI_RE.search(text):
+            text = _EMOJI_RE.sub(" ", _EMOJI_IN_CHINESE.sub("", text))
     text = " ".join(text.split())
     text = _SPELLING_SPACE.sub("", text)
     if "万" in text or "亿" in text:

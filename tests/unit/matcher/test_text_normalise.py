@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import random
+import unicodedata
+
 import pytest
 
-from matcher.text.normalise import fold_alias, normalise, unleet
+from matcher.text.normalise import fold_alias, nfkc, normalise, unleet
 
 NORMALISE = [
     ("full width", "ＵＫ Ｂｉｏｂａｎｋ", "uk biobank"),
@@ -66,3 +69,16 @@ def test_normalise_is_linear_on_hostile_input() -> None:
 def test_ascii_fast_path_matches_the_full_fold(raw: str) -> None:
     # a non-ASCII character that every step leaves alone takes the text down the full path
     assert normalise(raw) + "é" == normalise(raw.rstrip() + "é")
+
+
+def test_nfkc_equals_unicodedata_on_full_width_text_and_its_neighbours() -> None:
+    """Full-width forms are mapped before NFKC runs, if it still needs to: the same result as
+    NFKC of the whole text, also with combining marks, Hangul jamo and other compositions right
+    after them (random texts, fixed seed)."""
+    pool = [*"ab K,.，：！ＡＵｋ　英国數據①℃ﬁß", "\u0301", "\u0308", "\u1100", "\u1161", "\u11a8"]
+    pool += ["ｶ", "ﾞ", "\u0b47", "\u0b3e", "\uff5f", "\uff00", "Ω", "İ"]
+    rng = random.Random(7)
+    texts = ["ＵＫ　Ｂｉｏｂａｎｋ，出售", "Ａ\u0301", "ｅ\u0308", "數據：５０万", "℃"]
+    texts += ["".join(rng.choice(pool) for _ in range(rng.randint(1, 24))) for _ in range(20_000)]
+    for text in texts:
+        assert nfkc(text) == unicodedata.normalize("NFKC", text), repr(text)
