@@ -10,53 +10,56 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Final
 
 from matcher.text.hits import Hit
 
-MAX_HITS = 400
-_NUMBER = re.compile(  # 488,000 | 488 000 | 502,4xx (masked) | 0.5 | 488
+MAX_HITS: Final = 400
+_NUMBER: Final = re.compile(  # 488,000 | 488 000 | 502,4xx (masked) | 0.5 | 488
     r"(\d(?:\d{0,2}(?:[,' ](?:\d{3}|\d\dx|\dxx|xxx))+|\d{0,6}(?:\.\d{1,3})?))"
     r" ?(k|千|万|w|m|mio|million|thousand)?(?![a-z\d])"
 )
-_DIGITS = frozenset("0123456789")
-MIN_COUNT = 1_000
+_DIGITS: Final = frozenset("0123456789")
+MIN_COUNT: Final = 1_000
 # After a number, the people it counts: "4万例", "45,109 participants", "4,8xx uk biobank
 # participants", "1,8xx eids". Up to three words between the number and the noun.
-_PEOPLE = re.compile(
+_PEOPLE: Final = re.compile(
     r" ?\+?(?:名|个)? ?(?:[a-z][a-z-]{0,15} ){0,3}"
     r"(人|例|participants?|subjects?|individuals|people|eids?|参与者|受试者)(?![a-z])"
 )
 # A price: a currency sign before the amount, or a currency word or "u" (USDT) after it.
-_UNITS = r"usdt|usdc|usd|rmb|gbp|eur|btc|eth|xmr|dollars?|bucks|\$|元|块|刀|美元|美金"
-_PRICE = re.compile(
+_UNITS: Final = r"usdt|usdc|usd|rmb|gbp|eur|btc|eth|xmr|dollars?|bucks|\$|元|块|刀|美元|美金"
+_PRICE: Final = re.compile(
     r"[$¥£€0-9](?:(?<=[$¥£€]) ?\d[\d,.]{0,8}k?"
     rf"|(?<![\d.,a-z][0-9])(?<=[0-9])[\d,.]{{0,8}}(?:k ?| ?)(?:{_UNITS})"
     r"|(?<![\d.,a-z][0-9])(?<=[0-9])[\d,.]{0,8}k?u)(?![a-z0-9])"
 )
 # A centre code stands alone: not inside a longer number ("111010", "11010.5", "11,010,500"),
 # but a CSV comma beside it is fine ("1951,7,11010,56").
-_CENTRE_CODE = re.compile(r"(?<![\d.])110(?:0[1-9]|1\d|2[0-3])(?!\d|\.\d|,\d{3}(?!\d))")
+_CENTRE_CODE: Final = re.compile(r"(?<![\d.])110(?:0[1-9]|1\d|2[0-3])(?!\d|\.\d|,\d{3}(?!\d))")
 # A data file a page holds: a name with a data format's extension, listed under a folder
 # ("data/pheno.csv"), with its size ("ukb_chr1.bed (28.4 gb") or as release assets / Git LFS.
 # Placeholder and toy names ("your_app.csv", "example.csv", "ukbxxxx.csv") are not data.
-_DATA_EXTENSIONS = (
+_DATA_EXTENSIONS: Final = (
     "csv|tsv|parquet|feather|arrow|bed|bim|fam|bgen|pgen|pvar|psam|vcf|npy|npz|h5|hdf5|dcm|cwa"
     "|xlsx|rds|rdata|sav|dta|sas7bdat|enc_ukb"
 )
-_DATA_FILE = re.compile(
+_DATA_FILE: Final = re.compile(
     rf"(?<![\w./-])(?:[\w*-]+/)*([\w*.-]{{1,80}}\.(?:{_DATA_EXTENSIONS})(?:\.(?:gz|zst|bz2|xz))?)"
     r"(?![\w])(?:[`'\"]?[ :(\-–]{0,4}(\d+(?:\.\d+)? ?(?:tb|gb|mb|g|m)(?![a-z])))?"
 )
-_DATA_EXTENSION = re.compile(rf"\.(?:{_DATA_EXTENSIONS})(?![a-z])")  # a cheap test first
-_PLACEHOLDER = re.compile(r"your|example|xxx|dummy|toy|synthetic|simulated|fake|test|demo|template")
-_HOSTED = ("git lfs", "lfs)", "assets", "releases")
+_DATA_EXTENSION: Final = re.compile(rf"\.(?:{_DATA_EXTENSIONS})(?![a-z])")  # a cheap test first
+_PLACEHOLDER: Final = re.compile(
+    r"your|example|xxx|dummy|toy|synthetic|simulated|fake|test|demo|template"
+)
+_HOSTED: Final = ("git lfs", "lfs)", "assets", "releases")
 
-_MULTIPLIER = {None: 1, "k": 1_000, "千": 1_000, "thousand": 1_000, "万": 10_000, "w": 10_000,
+_MULTIPLIER: Final = {None: 1, "k": 1_000, "千": 1_000, "thousand": 1_000, "万": 10_000, "w": 10_000,
                "m": 1_000_000, "mio": 1_000_000, "million": 1_000_000}  # fmt: skip
 # Field-ID styles, one named branch each: 31-0.0 / f.31.0.0 (styled), p31 / p53_i0 (rap),
 # sex_f31_0_0 (readable), eid / f.eid (eid), a bare ID such as 21022 (plain: counted when two or
 # more are known). A branch's first character is matched by the opening class.
-_FIELD_BRANCHES = (
+_FIELD_BRANCHES: Final = (
     r"(?<![\w.]f)(?<=f)(?P<styled_f>\.\d{1,6}[-.]\d{1,2}\.\d{1,3}(?![\w]))",
     r"(?<![a-z0-9]f)(?<=f)(?P<eid_f>\.eid(?![a-z0-9]))",
     r"(?<![a-z0-9_]p)(?<=p)(?P<rap>\d{1,6}(?:_i\d{1,2})?(?:_a\d{1,3})?(?![a-z0-9]))",
@@ -65,9 +68,9 @@ _FIELD_BRANCHES = (
     r"(?<![\w.]\d)(?<=\d)(?P<styled>\d{0,5}[-.]\d{1,2}\.\d{1,3}(?![\w]))",
     r"(?<![\d.,]\d)(?<=\d)(?P<plain>\d{3,4}(?![\d.,]))",
 )
-_FIELD_STYLES = re.compile(r"[\d_efp](?:" + "|".join(_FIELD_BRANCHES) + ")")
+_FIELD_STYLES: Final = re.compile(r"[\d_efp](?:" + "|".join(_FIELD_BRANCHES) + ")")
 # The same without the "eid" branches, for text without "eid": "e" is the commonest letter.
-_FIELD_IDS = re.compile(
+_FIELD_IDS: Final = re.compile(
     r"[\d_fp](?:" + "|".join(b for b in _FIELD_BRANCHES if "eid" not in b) + ")"
 )
 

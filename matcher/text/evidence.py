@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Final
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
@@ -47,19 +48,19 @@ __all__ = [
     "snippet",
 ]
 
-MAX_ANCHORS = 32
-NAME_PATTERN_STRENGTH = 0.9  # a name in other words counts a little less than an alias
+MAX_ANCHORS: Final = 32
+NAME_PATTERN_STRENGTH: Final = 0.9  # a name in other words counts a little less than an alias
 MAX_MEMO = 4_096
-_SEP = r"[\s.\-_·*/()•]{0,2}"
-_LEET_CLASS = {"a": "[a4@]", "b": "[b8]", "e": "[e3]", "g": "[g9]", "i": "[i1!l]", "l": "[l1i]",
+_SEP: Final = r"[\s.\-_·*/()•]{0,2}"
+_LEET_CLASS: Final = {"a": "[a4@]", "b": "[b8]", "e": "[e3]", "g": "[g9]", "i": "[i1!l]", "l": "[l1i]",
                "o": "[o0]", "s": "[s5$]", "t": "[t7]"}  # fmt: skip
-_LATIN = re.compile(r"[a-z0-9]")
-_LATIN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
-_CJK = re.compile(r"[\u3400-\u9fff]")
-_BARE_ID = re.compile(r"(?<![\d.])(?<!\d,)\d{3,5}(?!\d|[.,]\d)")  # not in "41,270"
-FIELD_LIST_MIN = 4
-_FIELD_NUMBER = re.compile(r"\d+")
-_ANCHOR = re.compile(r"u[\s.\-_]{0,2}k|英国|ying")
+_LATIN: Final = re.compile(r"[a-z0-9]")
+_LATIN_CHARS: Final = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+_CJK: Final = re.compile(r"[\u3400-\u9fff]")
+_BARE_ID: Final = re.compile(r"(?<![\d.])(?<!\d,)\d{3,5}(?!\d|[.,]\d)")  # not in "41,270"
+FIELD_LIST_MIN: Final = 4
+_FIELD_NUMBER: Final = re.compile(r"\d+")
+_ANCHOR: Final = re.compile(r"u[\s.\-_]{0,2}k|英国|ying")
 
 
 @dataclass(frozen=True)

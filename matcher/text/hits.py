@@ -6,10 +6,10 @@ cut only when a reason asks for it, because most hits are counted and never quot
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
-SNIPPET_CONTEXT = 24
-SNIPPET_MAX = 80
+SNIPPET_CONTEXT: Final = 24
+SNIPPET_MAX: Final = 80
 
 
 def snippet(text: str, start: int, end: int) -> str:

@@ -20,13 +20,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import pairwise
 from types import MappingProxyType
+from typing import Final
 
 from matcher.errors import MatchError
 
-MODEL_FORMAT = 1
-MAX_MODEL_BYTES = 20_000_000
-_TOKEN = re.compile(r"[a-z0-9]+|[\u3400-\u9fff]")
-_SPACE_IN_CHINESE = re.compile(r"(?<=[\u3400-\u9fff]) (?=[\u3400-\u9fff])")
+MODEL_FORMAT: Final = 1
+MAX_MODEL_BYTES: Final = 20_000_000
+_TOKEN: Final = re.compile(r"[a-z0-9]+|[\u3400-\u9fff]")
+_SPACE_IN_CHINESE: Final = re.compile(r"(?<=[\u3400-\u9fff]) (?=[\u3400-\u9fff])")
 
 
 class ModelError(MatchError):

@@ -18,17 +18,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Final
 
 from matcher.text.hanzi import FOLD_HANZI, TRADITIONAL_CHARS
 
 # Invisible characters left by NFKC: zero-width space/joiners, word joiner, BOM, soft hyphen,
 # bidi marks and embeddings, Mongolian vowel separator, invisible operators, variation selectors.
-_INVISIBLE = re.compile(
+_INVISIBLE: Final = re.compile(
     "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180e\u200b-\u200f\u202a-\u202e"
     "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]"
 )
 # Latin look-alikes (after casefold) from Cyrillic and Greek.
-_CONFUSABLES = {
+_CONFUSABLES: Final = {
     "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p",
     "с": "c", "т": "t", "у": "y", "х": "x", "і": "i", "ї": "i", "ј": "j", "ѕ": "s", "ԁ": "d",
     "ԛ": "q", "ԝ": "w", "ո": "n", "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k",
@@ -47,7 +48,7 @@ _CONFUSABLES = {
 # Squared and negative circled or squared letters (🄱, 🅑, 🅱), which NFKC leaves as emoji.
 for _first in (0x1F130, 0x1F150, 0x1F170):
     _CONFUSABLES.update({chr(_first + i): chr(ord("a") + i) for i in range(26)})
-_CONFUSABLE_TABLE = {ord(k): v for k, v in _CONFUSABLES.items()}
+_CONFUSABLE_TABLE: Final = {ord(k): v for k, v in _CONFUSABLES.items()}
 
 
 def _class_of(chars: str) -> str:
@@ -69,17 +70,17 @@ def _class_of(chars: str) -> str:
     return "[" + "".join(parts) + "]"
 
 
-_CONFUSABLE_RE = re.compile(_class_of("".join(_CONFUSABLES)))
-_TRADITIONAL_RE = re.compile("[" + TRADITIONAL_CHARS + "]")
+_CONFUSABLE_RE: Final = re.compile(_class_of("".join(_CONFUSABLES)))
+_TRADITIONAL_RE: Final = re.compile("[" + TRADITIONAL_CHARS + "]")
 # Emoji and pictographs (flags, symbols, dingbats) dropped between Chinese characters
 # ("英🇬🇧国生🧬物"), read as a space elsewhere ("uk🧬biobank").
-_EMOJI_CHARS = "\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff"
-_EMOJI = f"[{_EMOJI_CHARS}]+"
-_EMOJI_RE = re.compile(_EMOJI)
-_EMOJI_IN_CHINESE = re.compile(f"(?<=[\u3400-\u9fff]){_EMOJI}(?=[\u3400-\u9fff])")
+_EMOJI_CHARS: Final = "\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff"
+_EMOJI: Final = f"[{_EMOJI_CHARS}]+"
+_EMOJI_RE: Final = re.compile(_EMOJI)
+_EMOJI_IN_CHINESE: Final = re.compile(f"(?<=[\u3400-\u9fff]){_EMOJI}(?=[\u3400-\u9fff])")
 # Any character that one of the four folds above changes: a text without one (about half of the
 # non-ASCII listings) skips their four searches for this one.
-_FOLDED_RE = re.compile(
+_FOLDED_RE: Final = re.compile(
     _class_of("".join(_CONFUSABLES) + TRADITIONAL_CHARS)[:-1]
     + _INVISIBLE.pattern[1:-1]
     + _EMOJI_CHARS
@@ -88,18 +89,20 @@ _FOLDED_RE = re.compile(
 # Full-width ASCII forms and the ideographic space, which NFKC maps one to one onto ASCII
 # (ＵＫ → uk, "，" → ","): most Chinese listings hold some and nothing else that NFKC changes, so
 # mapping them first leaves text that is already in NFKC and skips the full normalisation.
-_FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]+")
-_FULL_WIDTH_TO_ASCII = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_FULL_WIDTH: Final = re.compile("[\uff01-\uff5e\u3000]+")
+_FULL_WIDTH_TO_ASCII: Final = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {
+    0x3000: 0x20
+}
 
-_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+_DIGITS: Final = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
            "七": 7, "八": 8, "九": 9}  # fmt: skip
-_UNITS = {"十": 10, "百": 100, "千": 1000}
+_UNITS: Final = {"十": 10, "百": 100, "千": 1000}
 # A run of Chinese numerals (optionally with a decimal 点) right before 万 or 亿.
-_CN_NUMBER = re.compile("[零〇一二两三四五六七八九十百千点]{1,12}(?=[万亿])")
-_CN_DIGIT = re.compile("[零〇一二两三四五六七八九]")
+_CN_NUMBER: Final = re.compile("[零〇一二两三四五六七八九十百千点]{1,12}(?=[万亿])")
+_CN_DIGIT: Final = re.compile("[零〇一二两三四五六七八九]")
 # A two-digit Chinese number anywhere (二十二个中心, 四十到六十九岁): tens with a digit on
 # either side of 十, so a bare 十 (十分, 十全十美) stays a word.
-_CN_TENS = re.compile(
+_CN_TENS: Final = re.compile(
     "(?<![零〇一二两三四五六七八九十百千点])"
     "(?:[二三四五六七八九]十[一二三四五六七八九]?|十[一二三四五六七八九])"
     "(?![零〇一二两三四五六七八九十百千万亿点])"
@@ -110,18 +113,18 @@ _CN_TENS = re.compile(
 # side), and between two Chinese characters when either
 # stands alone (a space or the end of the text on its other side). The pattern opens with the
 # space itself, so the engine jumps from space to space.
-_SPELLING_SPACE = re.compile(
+_SPELLING_SPACE: Final = re.compile(
     r" (?:(?<=\d )(?=[\u3400-\u9fff])|(?<=[\u3400-\u9fff] )(?=\d)"
     r"|(?<=[\u3400-\u9fff] )(?<![^ ][\u3400-\u9fff] )(?=[\u3400-\u9fff])"
     r"|(?<=[\u3400-\u9fff] )(?=[\u3400-\u9fff](?: |\Z)))"
 )
 
 # Leetspeak digits and symbols inside Latin words, and separators inside names.
-_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
+_LEET: Final = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
                        "@": "a", "$": "s", "!": "i", "|": "l"})  # fmt: skip
-_LEET_WORD = re.compile(r"[a-z][a-z0-9@$!|]*[a-z0-9@$!|]")
-_NON_NAME = re.compile(r"[^a-z0-9\u3400-\u9fff]")
-_SEPARATORS = re.compile(r"[\s.\-_·*/()•]+")  # what the alias patterns allow between letters
+_LEET_WORD: Final = re.compile(r"[a-z][a-z0-9@$!|]*[a-z0-9@$!|]")
+_NON_NAME: Final = re.compile(r"[^a-z0-9\u3400-\u9fff]")
+_SEPARATORS: Final = re.compile(r"[\s.\-_·*/()•]+")  # what the alias patterns allow between letters
 
 
 def _cn_integer(text: str) -> int | None:

@@ -18,14 +18,14 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Final
 
 # The standard library's regex parser (private, stable since Python 3.11, where it moved from
 # ``sre_parse``; ``sre_parse`` itself warns as deprecated). Typed Any: typeshed has no stub for it.
 _parser: Any = importlib.import_module("re._parser")
 _const: Any = importlib.import_module("re._constants")
 
-MAX_CLASS_CHARS = 16  # a character class larger than this requires nothing useful
+MAX_CLASS_CHARS: Final = 16  # a character class larger than this requires nothing useful
 Literals = frozenset[str]  # every match holds at least one of these
 Requirement = tuple[tuple[Literals, ...], ...]  # alternatives, each needing all its sets
 

@@ -20,6 +20,7 @@ from enum import StrEnum
 from functools import cache
 from heapq import nlargest
 from operator import attrgetter
+from typing import Final
 
 from matcher.text.evidence import (
     Hit,
@@ -37,54 +38,54 @@ from matcher.text.normalise import normalise
 from matcher.text.prefilter import any_needed, required_literals
 from matcher.text.profile import CUE_GROUPS, CohortProfile
 
-SCORER_VERSION = "text-2.7"
-MAX_TITLE_CHARS = 2_000
-MAX_TEXT_CHARS = 50_000
-MAX_TERMS_QUOTED = 4
-MAX_PARTS = 24  # parts of a long page scored on their own (see score_listing_text)
-MIN_PART_CHARS = 16  # a shorter line ("Edit:", "2楼") joins the next one
+SCORER_VERSION: Final = "text-2.7"
+MAX_TITLE_CHARS: Final = 2_000
+MAX_TEXT_CHARS: Final = 50_000
+MAX_TERMS_QUOTED: Final = 4
+MAX_PARTS: Final = 24  # parts of a long page scored on their own (see score_listing_text)
+MIN_PART_CHARS: Final = 16  # a shorter line ("Edit:", "2楼") joins the next one
 # Negative contexts that speak for the whole page: no part of it is scored on its own, or (the
 # second set) only parts that are posts of their own.
-ABSOLUTE_NEGATIVES = frozenset({"no_data"})
-PAGE_WIDE_NEGATIVES = frozenset(
+ABSOLUTE_NEGATIVES: Final = frozenset({"no_data"})
+PAGE_WIDE_NEGATIVES: Final = frozenset(
     {"code", "training", "stays_on_platform", "access_help", "warning", "news"}
 )
 # A post of its own: a reply (2楼, 楼主, 回复), a chat line ([name], @name), a comment (u/name,
 # ▲ 12), a numbered shop item (4. …, 4、…) or a bulleted line ("▍匿名用户：", "• 出UKB数据").
-_POST = re.compile(
+_POST: Final = re.compile(
     r"\s*(?:[•▍▸▪◆]|(?:[>*·-]\s*)?(?:\d{1,3}\s*楼|楼主|沙发|回复\s*\d*|评论|\[[^\]\n]{1,24}\]"
     r"|u/[\w-]{2,30}|@[\w-]{2,30}|▲\s*\d+|\d{1,2}[.、)]\s*\S))"
 )
-_OFFERING = frozenset({"offer", "transaction", "contact", "release"})
-_GROUP_LABELS = {
+_OFFERING: Final = frozenset({"offer", "transaction", "contact", "release"})
+_GROUP_LABELS: Final = {
     "data": "data terms",
     "offer": "sale intent",
     "transaction": "payment or delivery",
     "contact": "contact cue",
     "release": "says it holds real participant-level data",
 }
-_CJK = re.compile(r"[\u3400-\u9fff]+")
-_LATIN_WORD = re.compile(r"[a-z]{2,}")
-_TERM = attrgetter("term")
-_NEGATION_WINDOW = 40
-_NEGATION = re.compile(r"(?<![a-z])(?:no|not|never|without|none of) |non-|[非不无]|没有")
-_CLAUSE_END = re.compile(r".*[.,;:!?。\n]", re.DOTALL)
-_CORROBORATING = (("cue", "data"), ("cue", "release"), ("size", "size"))
+_CJK: Final = re.compile(r"[\u3400-\u9fff]+")
+_LATIN_WORD: Final = re.compile(r"[a-z]{2,}")
+_TERM: Final = attrgetter("term")
+_NEGATION_WINDOW: Final = 40
+_NEGATION: Final = re.compile(r"(?<![a-z])(?:no|not|never|without|none of) |non-|[非不无]|没有")
+_CLAUSE_END: Final = re.compile(r".*[.,;:!?。\n]", re.DOTALL)
+_CORROBORATING: Final = (("cue", "data"), ("cue", "release"), ("size", "size"))
 # A negation right before a cue or a negative context ("no selling", "don't dm me", "不是汇总统计",
 # "not a scam", "skip the 6-month access application", "免去申请流程"): at most two words between
 # it and the term in English, nothing but an auxiliary in Chinese. Negations further back in the
 # clause ("不开发票，…出售") do not reach the term.
-_CLOSE_NEGATION = re.compile(
+_CLOSE_NEGATION: Final = re.compile(
     r"(?:(?<![a-z'])(?:no|not|never|don't|dont|do not|didn't|did not|isn't|won't|will not|cannot"
     r"|can't|without|skip)"
     r" (?:[a-z0-9'-]+ ){0,2}|(?:不|没有|没|非|别|勿|免去|免|无需)(?:是|要|会|能|可以|再|做|提供)?)\Z"
 )
-_CLOSE_WINDOW = 24
+_CLOSE_WINDOW: Final = 24
 # The negation words every close negation holds ("no", "don't", "不", "无需" …), read from the
 # pattern itself: a hit's window without any of them is not negated, and most windows hold none,
 # so one search of these literals spares the full pattern's search (~half its cost).
-_CLOSE_NEGATION_WORDS = any_needed(required_literals(_CLOSE_NEGATION.pattern))
-_NEGATABLE = frozenset({"offer", "transaction", "contact"})
+_CLOSE_NEGATION_WORDS: Final = any_needed(required_literals(_CLOSE_NEGATION.pattern))
+_NEGATABLE: Final = frozenset({"offer", "transaction", "contact"})
 
 
 class TextVerdict(StrEnum):

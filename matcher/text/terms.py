@@ -13,18 +13,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 import ahocorasick
 
 from matcher.text.hits import Hit
 
-MAX_HITS = 400
-WORD = re.compile(r"[a-z0-9]+")
-CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
+MAX_HITS: Final = 400
+WORD: Final = re.compile(r"[a-z0-9]+")
+CJK_CHAR: Final = re.compile(r"[\u3400-\u9fff]")
 # A Latin word ends where a Latin letter or digit stops: "qq群" and "ukb蛋白" hold the words
 # "qq" and "ukb", since Chinese text runs Latin words into the characters around them.
-LATIN_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+LATIN_ALNUM: Final = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 Groups = tuple[tuple[str, str], ...]  # (kind, group) pairs a term counts for
 # -length, start, term, end, groups: sorts longest first, then in text order
