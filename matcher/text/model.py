@@ -66,12 +66,12 @@ class WordingModel:
     def __post_init__(self) -> None:  # a set intersection finds a listing's known n-grams in C
         object.__setattr__(self, "known", frozenset(self.weights))
 
-    def evidence(self, body: str) -> tuple[float, list[tuple[str, float]]]:
+    def evidence(self, body: str) -> tuple[float, dict[str, float]]:
         """What the n-grams of ``body`` add to the log-odds (without the model's bias: the
         profile's own bias stands for how rare offers are), and each known n-gram's share."""
         weights = self.weights
-        found = [(g, weights[g]) for g in ngrams(body) & self.known]
-        return sum(w for _, w in found), found
+        shares = {g: weights[g] for g in ngrams(body) & self.known}
+        return sum(shares.values()), shares
 
     def logit(self, body: str) -> float:
         """The model's own log-odds that ``body`` is a leak offer."""

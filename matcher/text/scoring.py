@@ -268,10 +268,10 @@ def _scored(body: str, profile: CohortProfile) -> tuple[TextScore, ByGroup]:
     # rules leave the verdict within that reach of the threshold; clear cases are the rules' alone.
     cap = profile.model_cap
     if profile.model is not None and abs(logit - _threshold_logit(profile)) < cap:
-        model_logit, parts = profile.model.evidence(body)
+        model_logit, shares = profile.model.evidence(body)
         w = max(-cap, min(cap, profile.model_weight * model_logit))
         logit += w
-        reasons.append(_model_reason(w, parts, body))
+        reasons.append(_model_reason(w, shares, body))
     return _verdict(logit, reasons, language, profile), by_group
 
 
@@ -280,11 +280,12 @@ def _threshold_logit(profile: CohortProfile) -> float:
     return math.log(p / (1 - p))
 
 
-def _model_reason(weight: float, parts: list[tuple[str, float]], body: str) -> str:
+def _model_reason(weight: float, shares: dict[str, float], body: str) -> str:
     """The wording model's share of the score, the n-grams that pushed hardest its way, and the
     text around the strongest of them."""
     sign = 1.0 if weight >= 0 else -1.0
-    strongest = nlargest(MAX_TERMS_QUOTED, ((w * sign, g) for g, w in parts if w * sign > 0))
+    pushing = ((w * sign, g) for g, w in shares.items() if w * sign > 0)
+    strongest = nlargest(MAX_TERMS_QUOTED, pushing)
     kind = "leak offers" if weight >= 0 else "listings that offer nothing"
     opening = _labelled(f"wording like the corpus's {kind}", weight)
     if not strongest:
