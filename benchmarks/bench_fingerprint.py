@@ -51,7 +51,9 @@ if mode == "build":
     size = save_fingerprint(fp, Path(fp_path))
     extra = {"fingerprint_bytes": size}
 else:
-    if mode == "scan":
+    if mode == "scan":  # as `cohortwatch scan` runs: its process's memory policy, then the load
+        from cohortwatch.memory import keep_memory_for_one_off_scan
+        keep_memory_for_one_off_scan()
         fp = load_fingerprint(Path(fp_path))
     result = scan_path(Path(path), fingerprint=fp, key=key, dictionary=d, limits=limits)
     extra = {"verdict": result.verdict, "linked": result.linked_rows, "rows": result.rows}

@@ -13,6 +13,7 @@ import click
 
 from cohortwatch.commands.fingerprint import DICTIONARY_DIR, KEY_FILE, _dictionary, _settings
 from cohortwatch.keys import load_key
+from cohortwatch.memory import keep_memory_for_one_off_scan
 from matcher.fingerprint import check_key, load_fingerprint
 from matcher.samples import Limits
 from matcher.scan import ScanResult, scan_path
@@ -74,6 +75,7 @@ def scan(
         cohortwatch scan export.zip notebook.ipynb --fingerprint ukb.fp \\
             --key-file fingerprint.key --json
     """
+    keep_memory_for_one_off_scan()  # a process of its own: memory it frees serves it again
     key = load_key(key_file, _settings())  # type: ignore[arg-type]
     fp = load_fingerprint(fp_path)
     check_key(fp, key)
