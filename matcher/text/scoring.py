@@ -226,7 +226,7 @@ def _scored(body: str, profile: CohortProfile) -> tuple[TextScore, ByGroup]:
             continue  # "no real participants", "非真实参与者"
         if (hit.kind == "negative" or hit.group in _NEGATABLE) and _negated_close(hit):
             continue  # "no selling of medical data", "不是汇总统计", "not a scam"
-        by_group[hit[:2]].append(hit)  # (kind, group)
+        by_group[hit.kind, hit.group].append(hit)
     if _uncorroborated(aliases, by_group, profile):
         other = (
             f"{aliases[0].term!r} here is not {profile.name}: "
