@@ -11,7 +11,7 @@ import pytest
 
 from matcher.text import evidence
 from matcher.text.claims import _FIELD_IDS, _FIELD_STYLES, schema_hits, size_hits
-from matcher.text.evidence import compile_profile, find_aliases
+from matcher.text.evidence import compile_profile, find_aliases, find_evidence
 from matcher.text.hits import SNIPPET_MAX, Hit, snippet
 from matcher.text.normalise import normalise
 from matcher.text.profile import default_profile
@@ -110,3 +110,18 @@ def test_alias_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
         hits = find_aliases(spelled, compiled)
         assert [h.term for h in hits] == ["uk biobank"]
     assert len(compiled.alias_memo) <= evidence.MAX_MEMO
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("uk biobank ٥٠٠k participants", ("size", "size", "٥٠٠k")),  # Arabic-Indic digits
+        ("uk biobank eid|sex|age", ("schema", "participant id column", "eid")),  # no digit
+        ("uk biobank 500k participants, 300u", ("cue", "offer", "300u")),
+    ],
+)
+def test_evidence_without_ascii_digits_is_still_found(
+    text: str, expected: tuple[str, str, str]
+) -> None:
+    compiled = compile_profile(default_profile())
+    assert expected in [(h.kind, h.group, h.term) for h in find_evidence(text, compiled)]
