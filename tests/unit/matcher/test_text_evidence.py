@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import random
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from matcher.text import evidence
+from matcher.text import claims, evidence
 from matcher.text.claims import _FIELD_IDS, _FIELD_STYLES, schema_hits, size_hits
 from matcher.text.evidence import compile_profile, find_aliases, find_evidence
 from matcher.text.hits import SNIPPET_MAX, Hit, snippet
@@ -125,3 +126,20 @@ def test_evidence_without_ascii_digits_is_still_found(
 ) -> None:
     compiled = compile_profile(default_profile())
     assert expected in [(h.kind, h.group, h.term) for h in find_evidence(text, compiled)]
+
+
+@pytest.mark.parametrize("name", ["_NUMBER", "_FIELD_STYLES", "_FIELD_IDS"])
+def test_ascii_copies_of_the_digit_patterns_match_alike_in_ascii_text(name: str) -> None:
+    unicode, ascii_only = getattr(claims, name), getattr(claims, f"{name}_ASCII")
+    assert "\\d" not in ascii_only.pattern
+    rng = random.Random(5)
+    alphabet = "0123456789 .,_-'xkmwefpid"
+    texts = ["f.31.0.0 p53_i0 sex_f31_0_0 31-0.0 21022 eid f.eid 488,000 502,4xx 0.5 5 mio"]
+    texts += [
+        "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40))) for _ in range(5_000)
+    ]
+    for text in texts:
+        found = [(m.span(), m.lastgroup, m.groups()) for m in unicode.finditer(text)]
+        assert found == [(m.span(), m.lastgroup, m.groups()) for m in ascii_only.finditer(text)]
+    # outside ASCII they differ, which is why only ASCII text takes the copies
+    assert unicode.search("٣١-٠.٠ ٤٨٨k") and not ascii_only.search("٣١-٠.٠ ٤٨٨k")
