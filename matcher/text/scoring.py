@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
 from heapq import nlargest
-from operator import attrgetter
 from typing import Final
 
 from matcher.text.evidence import (
@@ -66,7 +65,6 @@ _GROUP_LABELS: Final = {
 }
 _CJK: Final = re.compile(r"[\u3400-\u9fff]+")
 _LATIN_WORD: Final = re.compile(r"[a-z]{2,}")
-_TERM: Final = attrgetter("term")
 _NEGATION_WINDOW: Final = 40
 _NEGATION: Final = re.compile(r"(?<![a-z])(?:no|not|never|without|none of) |non-|[非不无]|没有")
 _CLAUSE_END: Final = re.compile(r".*[.,;:!?。\n]", re.DOTALL)
@@ -126,7 +124,7 @@ def _sigmoid(logit: float) -> float:
 
 
 def _quote(hits: list[Hit]) -> str:
-    terms = ", ".join(map(repr, dict.fromkeys(map(_TERM, hits[:12]))))
+    terms = ", ".join(map(repr, dict.fromkeys([hit.term for hit in hits[:12]])))
     return f"{terms}: “{hits[0].snippet}”"
 
 
@@ -141,7 +139,7 @@ def _pick(pair: tuple[float, float], count: int, *, many: int = 2) -> float:
 
 
 def _distinct(hits: list[Hit]) -> int:
-    return len(set(map(_TERM, hits)))
+    return len({hit.term for hit in hits})
 
 
 def _negated(hit: Hit) -> bool:
@@ -179,7 +177,7 @@ def _uncorroborated(
 
 def _name_reason(first: Hit, weight: float, described: list[Hit]) -> str:
     if described:
-        terms = ", ".join(map(repr, dict.fromkeys(map(_TERM, described))))
+        terms = ", ".join(map(repr, dict.fromkeys([hit.term for hit in described])))
         name = f"identifies the cohort without naming it ({terms})"
     elif first.group == "pattern":
         name = f"names the cohort in other words ({first.term!r})"
