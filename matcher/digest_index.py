@@ -92,6 +92,12 @@ def _check_rows(rows: int) -> None:
         raise ValueError("a fingerprint family must have fewer than 2**31 rows")
 
 
+def _aligned(digests: np.ndarray) -> np.ndarray:
+    """``digests`` contiguous and aligned for the kernels (a loaded fingerprint's arrays are
+    views of its file, where an array starts wherever its ZIP member does)."""
+    return np.require(digests, requirements=("C", "A"))
+
+
 def sort_digests(digests: np.ndarray, bits: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """``bits``-bit digests sorted in one pass: the sorted digests, the rows in that order (ties
     by row, as a stable argsort) and the bucket index of :func:`build_buckets`."""
@@ -101,7 +107,7 @@ def sort_digests(digests: np.ndarray, bits: int) -> tuple[np.ndarray, np.ndarray
     order = np.empty(digests.size, dtype=ROW)
     ordered = np.empty_like(digests)
     starts = np.empty((1 << bucket_bits) + 1, dtype=np.int64)
-    _sort_into(np.ascontiguousarray(digests), bits - bucket_bits, order, ordered, starts)
+    _sort_into(_aligned(digests), bits - bucket_bits, order, ordered, starts)
     return ordered, order, starts, bits - bucket_bits
 
 
@@ -209,9 +215,7 @@ def stack_index(digests: list[np.ndarray], bits: list[int]) -> StackedIndex:
     def sort_family(j: int) -> None:
         lo, hi = offsets[j], offsets[j + 1]
         window = starts[bucket_offsets[j] : bucket_offsets[j + 1]]
-        _sort_into(
-            np.ascontiguousarray(digests[j]), int(shifts[j]), order[lo:hi], ordered[lo:hi], window
-        )
+        _sort_into(_aligned(digests[j]), int(shifts[j]), order[lo:hi], ordered[lo:hi], window)
         window += lo
 
     # the families sort independently, each into its own slices, one per core (the kernel

@@ -87,7 +87,25 @@ def test_round_trip_and_summary(tmp_path: Path, built: tuple[bytes, Any]) -> Non
         check_key(fp, bytes(32))
 
 
-@pytest.mark.parametrize("damage", ["truncate", "not-zip", "bad-meta", "bad-shape"])
+def test_a_compressed_copy_loads_the_same(tmp_path: Path, built: tuple[bytes, Any]) -> None:
+    """Stored members are mapped, others read as before: both give the same arrays."""
+    data, _ = built
+    (tmp_path / "stored.fp").write_bytes(data)
+    buffer = io.BytesIO()
+    deflated = zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED)
+    with zipfile.ZipFile(io.BytesIO(data)) as src, deflated as dst:
+        for name in src.namelist():
+            dst.writestr(name, src.read(name))
+    (tmp_path / "deflated.fp").write_bytes(buffer.getvalue())
+    stored = load_fingerprint(tmp_path / "stored.fp")
+    loaded = load_fingerprint(tmp_path / "deflated.fp")
+    assert fingerprint_bytes(stored) == fingerprint_bytes(loaded) == data
+    assert all(array.flags.writeable for array in stored.digests.values())
+
+
+@pytest.mark.parametrize(
+    "damage", ["truncate", "not-zip", "bad-meta", "bad-shape", "flipped-digest"]
+)
 def test_damaged_files_are_refused(tmp_path: Path, built: tuple[bytes, Any], damage: str) -> None:
     data, _ = built
     path = tmp_path / "bad.fp"
@@ -95,6 +113,9 @@ def test_damaged_files_are_refused(tmp_path: Path, built: tuple[bytes, Any], dam
         path.write_bytes(data[: len(data) // 2])
     elif damage == "not-zip":
         path.write_bytes(b"hello")
+    elif damage == "flipped-digest":  # a stored member's CRC-32 no longer fits
+        at = data.index(b"digests/") + 1000
+        path.write_bytes(data[:at] + bytes([data[at] ^ 1]) + data[at + 1 :])
     else:
         buffer = io.BytesIO()
         with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(buffer, "w") as dst:
