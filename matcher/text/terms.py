@@ -4,11 +4,11 @@
 looked up among the listing's words (English plurals included), a set intersection; Latin
 phrases and terms with Chinese characters are found together by one Aho–Corasick automaton
 (pyahocorasick, in C), which reports every occurrence of every term in a single scan of the
-text, and a phrase is then kept only where it stands as whole words (a plural allowed). A scan
-per term, or a regex per candidate phrase, cost about twice as much. ASCII text (four listings
-in ten once normalised) is scanned by an automaton of the ASCII terms alone, which it scans in
-less than half the time: the Chinese terms' many first characters slow every step of the full
-one.
+text, and a phrase is then kept only where it stands as whole words (a plural allowed); before,
+a regex per candidate phrase and a ``find`` per candidate Chinese term took 11.7 against 10.1 µs
+a named listing. ASCII text (four listings in ten once normalised) is scanned by an automaton of
+the ASCII terms alone, in 0.9 against 2.2 µs: the Chinese terms' many first characters slow
+every step of the full one.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ Span = tuple[int, int, str, int, Groups]
 
 @dataclass(frozen=True)
 class TermIndex:
-    """Profile terms indexed by what a listing offers cheaply: its words and character pairs."""
+    """Profile terms indexed for one pass over a listing: its words, and two automata."""
 
     words: dict[str, tuple[str, Groups]]
     # Latin phrases and Chinese terms: each found as (term, its first word or "" for a Chinese
