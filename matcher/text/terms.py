@@ -34,97 +34,100 @@ Groups = tuple[tuple[str, str], ...]  # (kind, group) pairs a term counts for
 Span = tuple[int, int, str, int, Groups]
 
 
+# What an automaton reports for a key: (kind, the key, the profile term it stands for, the term's
+# groups, the phrase's first word when the text's words must be checked for it, else "")
+_WORD, _PHRASE, _CHINESE = 0, 1, 2
+Entry = tuple[int, str, str, Groups, str]
+
+
 @dataclass(frozen=True)
 class TermIndex:
-    """Profile terms indexed for one pass over a listing: its words, and two automata."""
+    """Profile terms indexed for one pass over a listing: two Aho–Corasick automata."""
 
-    words: dict[str, tuple[str, Groups]]
-    # Latin phrases and Chinese terms: each found as (term, its first word or "" for a Chinese
-    # term, groups); None when the profile has none
+    # every term (single Latin words also in their plural forms) by its Entry; None when the
+    # profile has none
     automaton: Any
     ascii_automaton: Any  # the same for its ASCII terms alone, all that ASCII text can hold
-    word_keys: frozenset[str]
     nested: frozenset[str]  # terms that occur inside a longer term of the profile
 
 
 def index_terms(term_groups: dict[str, Groups]) -> TermIndex:
     """Index every term of ``term_groups`` (term -> the kinds and groups it counts for)."""
+    entries: dict[str, Entry] = {}
     words: dict[str, tuple[str, Groups]] = {}
-    scanned: dict[str, tuple[str, str, Groups]] = {}
     for term, groups in term_groups.items():
         if CJK_CHAR.search(term):
-            scanned[term] = (term, "", groups)
+            entries[term] = (_CHINESE, term, term, groups, "")
         elif WORD.fullmatch(term):
             words[term] = (term, groups)
-        elif WORD.search(term):  # a phrase counts only where its first word is a word of the text
-            scanned[term] = (term, WORD.findall(term)[0], groups)
+        elif WORD.search(term):
+            entries[term] = (_PHRASE, term, term, groups, _first_word_to_check(term))
     for term, entry in list(words.items()):
         for plural in (term + "s", term + "es"):
             words.setdefault(plural, entry)
+    for form, (term, groups) in words.items():
+        entries[form] = (_WORD, form, term, groups, "")
     return TermIndex(
-        words=words,
-        automaton=_automaton(scanned),
-        ascii_automaton=_automaton({t: v for t, v in scanned.items() if t.isascii()}),
-        word_keys=frozenset(words),
+        automaton=_automaton(entries),
+        ascii_automaton=_automaton({k: v for k, v in entries.items() if k.isascii()}),
         nested=frozenset(t for t in term_groups if any(t != u and t in u for u in term_groups)),
     )
 
 
-def _automaton(entries: dict[str, tuple[str, str, Groups]]) -> Any:
+def _first_word_to_check(phrase: str) -> str:
+    """A phrase counts only where its first word is also one of the text's words. Wherever the
+    phrase itself stands as whole words, so does that word, unless the word ends the phrase and a
+    plural follows it ("#ukbs": the text's word is "ukbs"): only then must the text's words be
+    looked at, and this returns the word; else ""."""
+    first = WORD.search(phrase)
+    assert first is not None  # the caller checked
+    return first.group() if first.end() == len(phrase) else ""
+
+
+def _automaton(entries: dict[str, Entry]) -> Any:
     """An Aho–Corasick automaton reporting each key's entry, or None for no keys."""
     if not entries:
         return None
     automaton = ahocorasick.Automaton()
-    for term, entry in entries.items():
-        automaton.add_word(term, entry)
+    for key, entry in entries.items():
+        automaton.add_word(key, entry)
     automaton.make_automaton()
     return automaton
 
 
-def _word_at(text: str, word: str) -> int:
-    """Where ``word`` first occurs as a whole word (it is known to occur), else -1."""
-    at = text.find(word)
-    while at >= 0:
-        end = at + len(word)
-        if (at == 0 or text[at - 1] not in LATIN_ALNUM) and (
-            end == len(text) or text[end] not in LATIN_ALNUM
-        ):
-            return at
-        at = text.find(word, at + 1)
-    return -1
-
-
 def _spans(text: str, index: TermIndex) -> list[Span]:
-    """Every term found, at its first occurrence."""
+    """Every term found, at its first occurrence: a word or a phrase where it stands as whole
+    words (a phrase optionally followed by a plural "-s" or "-es"), a Chinese term anywhere."""
     found: list[Span] = []
-    words = set(WORD.findall(text))
-    for word in words & index.word_keys:
-        term, groups = index.words[word]
-        at, size = text.find(word), len(word)
-        if (at and text[at - 1] in LATIN_ALNUM) or text[at + size : at + size + 1] in LATIN_ALNUM:
-            at = _word_at(text, word)  # the first occurrence is inside a longer word
-        if at >= 0:
-            found.append((-size, at, term, at + size, groups))
     automaton = index.ascii_automaton if text.isascii() else index.automaton
     if automaton is None:
         return found
     seen: set[str] = set()
-    # every occurrence, in the order they end: a term's first one that counts is its leftmost
-    for last, (term, first_word, groups) in automaton.iter(text):
-        if term in seen:
+    words: set[str] | None = None  # the text's words, read only when a phrase needs them
+    # every occurrence, in the order they end: a key's first one that counts is its leftmost
+    for last, (kind, key, term, groups, first_word) in automaton.iter(text):
+        if key in seen:
             continue
         end = last + 1
-        start = end - len(term)
-        if first_word:  # a Latin phrase: whole words, optionally a plural ("-s", "-es") after it
-            if first_word not in words or (start and text[start - 1] in LATIN_ALNUM):
+        start = end - len(key)
+        if kind != _CHINESE and start and text[start - 1] in LATIN_ALNUM:
+            continue  # inside a longer word
+        if kind == _WORD:
+            if text[end : end + 1] in LATIN_ALNUM:
                 continue
+        elif kind == _PHRASE:
             if text[end : end + 2] == "es" and text[end + 2 : end + 3] not in LATIN_ALNUM:
                 end += 2
             elif text[end : end + 1] == "s" and text[end + 1 : end + 2] not in LATIN_ALNUM:
                 end += 1
             elif text[end : end + 1] in LATIN_ALNUM:
                 continue
-        seen.add(term)
+            if first_word and end > last + 1:
+                if words is None:
+                    words = set(WORD.findall(text))
+                if first_word not in words:
+                    continue
+        seen.add(key)
         found.append((start - end, start, term, end, groups))
     return found
 

@@ -16,7 +16,7 @@ from matcher.text.evidence import compile_profile, find_aliases, find_evidence
 from matcher.text.hits import SNIPPET_MAX, Hit, snippet
 from matcher.text.normalise import normalise
 from matcher.text.profile import default_profile
-from matcher.text.terms import term_hits
+from matcher.text.terms import index_terms, term_hits
 
 KNOWN = frozenset({31, 21022, 53})
 SCHEMA = [
@@ -143,3 +143,25 @@ def test_ascii_copies_of_the_digit_patterns_match_alike_in_ascii_text(name: str)
         assert found == [(m.span(), m.lastgroup, m.groups()) for m in ascii_only.finditer(text)]
     # outside ASCII they differ, which is why only ASCII text takes the copies
     assert unicode.search("٣١-٠.٠ ٤٨٨k") and not ascii_only.search("٣١-٠.٠ ٤٨٨k")
+
+
+def test_words_and_phrases_count_as_whole_words_and_chinese_terms_anywhere() -> None:
+    index = index_terms(
+        {
+            "data": (("cue", "data"),),
+            "for sale": (("cue", "offer"),),
+            "#ukb": (("cue", "release"),),
+            "出售": (("cue", "offer"),),
+        }
+    )
+
+    def found(text: str) -> list[tuple[str, int, int]]:
+        return [(h.term, h.start, h.end) for h in term_hits(text, index)]
+
+    assert found("database datas data") == [("data", 9, 14), ("data", 15, 19)]  # plural too
+    assert found("bigdata for sales") == [("for sale", 8, 17)]
+    assert found("for saleroom") == []
+    assert found("低价出售") == [("出售", 2, 4)]
+    # a phrase whose only word ends it, then a plural: only where that word also stands alone
+    assert found("#ukbs") == []
+    assert found("#ukbs and ukb") == [("#ukb", 0, 5)]
