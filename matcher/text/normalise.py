@@ -77,7 +77,6 @@ _TRADITIONAL_RE: Final = re.compile("[" + TRADITIONAL_CHARS + "]")
 _EMOJI_CHARS: Final = "\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff"
 _EMOJI: Final = f"[{_EMOJI_CHARS}]+"
 _EMOJI_RE: Final = re.compile(_EMOJI)
-_EMOJI_IN_CHINESE: Final = re.compile(f"(?<=[\u3400-\u9fff]){_EMOJI}(?=[\u3400-\u9fff])")
 # Any character that one of the four folds above changes: a text without one (about half of the
 # non-ASCII listings) skips their four searches for this one.
 _FOLDED_RE: Final = re.compile(
@@ -93,6 +92,11 @@ _FULL_WIDTH: Final = re.compile("[\uff01-\uff5e\u3000]+")
 _FULL_WIDTH_TO_ASCII: Final = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {
     0x3000: 0x20
 }
+# The full-width punctuation of Chinese text ("，" alone is a third of all full-width forms in
+# the corpus), replaced one by one before any regex: quicker than a substitution with a callback.
+_FULL_WIDTH_PUNCTUATION: Final = tuple(
+    (wide, chr(_FULL_WIDTH_TO_ASCII[ord(wide)])) for wide in "，：？！；（）"
+)
 
 _DIGITS: Final = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
            "七": 7, "八": 8, "九": 9}  # fmt: skip
@@ -164,10 +168,25 @@ def _ascii_of(match: re.Match[str]) -> str:
     return match.group().translate(_FULL_WIDTH_TO_ASCII)
 
 
+def _emoji_gap(match: re.Match[str]) -> str:
+    """What a run of emoji leaves: nothing between two Chinese characters, else a space."""
+    text, start, end = match.string, match.start(), match.end()
+    if start and end < len(text) and _is_cjk(text[start - 1]) and _is_cjk(text[end]):
+        return ""
+    return " "
+
+
+def _is_cjk(char: str) -> bool:
+    return "\u3400" <= char <= "\u9fff"
+
+
 def nfkc(text: str) -> str:
     """``unicodedata.normalize("NFKC", text)``, sparing the full normalisation when mapping the
     full-width forms is all it would do. NFKC decomposes each of them to exactly that ASCII
     character, so mapping them first cannot change the result."""
+    for wide, narrow in _FULL_WIDTH_PUNCTUATION:
+        if wide in text:
+            text = text.replace(wide, narrow)
     if _FULL_WIDTH.search(text):
         text = _FULL_WIDTH.sub(_ascii_of, text)
     if unicodedata.is_normalized("NFKC", text):
@@ -187,7 +206,7 @@ def normalise(text: str) -> str:
         if _TRADITIONAL_RE.search(text):
             text = text.translate(FOLD_HANZI)
         if _EMOJI_RE.search(text):
-            text = _EMOJI_RE.sub(" ", _EMOJI_IN_CHINESE.sub("", text))
+            text = _EMOJI_RE.sub(_emoji_gap, text)
     text = " ".join(text.split())
     text = _SPELLING_SPACE.sub("", text)
     if "万" in text or "亿" in text:
