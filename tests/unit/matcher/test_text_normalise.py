@@ -82,3 +82,19 @@ def test_nfkc_equals_unicodedata_on_full_width_text_and_its_neighbours() -> None
     texts += ["".join(rng.choice(pool) for _ in range(rng.randint(1, 24))) for _ in range(20_000)]
     for text in texts:
         assert nfkc(text) == unicodedata.normalize("NFKC", text), repr(text)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("英🇬🇧国生🧬物样本库", "英国生物样本库"),  # between Chinese characters: dropped
+        ("uk🧬biobank", "uk biobank"),  # elsewhere: a space
+        ("🔥出售 UKB✅数据", "出售 ukb 数据"),
+        ("英国✅ 数据", "英国 数据"),
+        ("A⭐⭐B", "a b"),  # a run is one gap
+    ],
+)
+def test_emoji_are_dropped_inside_chinese_and_read_as_spaces_elsewhere(
+    raw: str, expected: str
+) -> None:
+    assert normalise(raw) == expected
