@@ -341,6 +341,7 @@ def _link(
         weights = np.empty(families)
         ranked = np.empty(families, dtype=np.int64)
         buffer = np.empty(2 * cap, dtype=np.int64)
+        rows_of = np.empty((2 * cap, families), dtype=theirs.dtype)
         for row in range(block * BLOCK_ROWS, min(n, (block + 1) * BLOCK_ROWS)):
             for j in range(families):
                 c = count[j, row]
@@ -386,6 +387,12 @@ def _link(
                     b += 1
                 buffer[size] = cand
                 size += 1
+            # each candidate's fingerprint row is a cache miss: read in a loop that does nothing
+            # else, the misses overlap (read while scoring, each waited for the one before)
+            for k in range(size):
+                cand = buffer[k]
+                for j in range(families):
+                    rows_of[k, j] = theirs[cand, j]
             top = -np.inf
             top_agreed = 0
             top_clashed = 0
@@ -404,7 +411,7 @@ def _link(
                     for m in range(group_starts[g], group_starts[g + 1]):
                         j = members[m]
                         mine = ours[j, row]
-                        other = theirs[cand, j]
+                        other = rows_of[k, j]
                         weight = 0.0
                         if mine != 0 and other == mine:
                             weight = weights[j]
