@@ -57,7 +57,9 @@ _LEET_CLASS: Final = {"a": "[a4@]", "b": "[b8]", "e": "[e3]", "g": "[g9]", "i": 
 _LATIN: Final = re.compile(r"[a-z0-9]")
 _LATIN_CHARS: Final = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 _CJK: Final = re.compile(r"[\u3400-\u9fff]")
-_BARE_ID: Final = re.compile(r"(?<![\d.])(?<!\d,)\d{3,5}(?!\d|[.,]\d)")  # not in "41,270"
+# Not in "41,270". The pattern opens with its first digit (the look-behinds follow it, and include
+# it), so the regex engine jumps from digit to digit instead of trying every position.
+_BARE_ID: Final = re.compile(r"\d(?<![\d.]\d)(?<!\d,\d)\d{2,4}(?!\d|[.,]\d)")
 FIELD_LIST_MIN: Final = 4
 _FIELD_NUMBER: Final = re.compile(r"\d+")
 _DIGIT: Final = re.compile(r"\d")

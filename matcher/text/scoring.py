@@ -63,8 +63,8 @@ _GROUP_LABELS: Final = {
     "contact": "contact cue",
     "release": "says it holds real participant-level data",
 }
-_CJK: Final = re.compile(r"[\u3400-\u9fff]+")
-_LATIN_WORD: Final = re.compile(r"[a-z]{2,}")
+# A run of Chinese characters, or a Latin word of two letters or more
+_SCRIPT_RUNS: Final = re.compile(r"[\u3400-\u9fff]+|[a-z]{2,}")
 _NEGATION_WINDOW: Final = 40
 _NEGATION: Final = re.compile(r"(?<![a-z])(?:no|not|never|without|none of) |non-|[非不无]|没有")
 _CLAUSE_END: Final = re.compile(r".*[.,;:!?。\n]", re.DOTALL)
@@ -109,10 +109,14 @@ def detect_language(text: str) -> str:
     """``zh``, ``en`` or ``mixed``, from the share of Chinese characters among the letters."""
     if text.isascii():
         return "en"
-    cjk = sum(map(len, _CJK.findall(text)))
+    cjk = latin = 0
+    for run in _SCRIPT_RUNS.findall(text):  # Chinese runs and Latin words, in one pass
+        if run[0] >= "\u3400":
+            cjk += len(run)
+        else:
+            latin += len(run)
     if cjk == 0:
         return "en"
-    latin = sum(map(len, _LATIN_WORD.findall(text)))
     share = 3 * cjk / (3 * cjk + latin)  # a Chinese character carries about a word's worth
     if share >= 0.75:
         return "zh"
