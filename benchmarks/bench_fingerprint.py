@@ -54,7 +54,7 @@ else:
     if mode == "scan":  # as `cohortwatch scan` runs: its process's memory policy, then the load
         from cohortwatch.memory import keep_memory_for_one_off_scan
         keep_memory_for_one_off_scan()
-        fp = load_fingerprint(Path(fp_path))
+        fp = load_fingerprint(Path(fp_path), map_file=True)
     result = scan_path(Path(path), fingerprint=fp, key=key, dictionary=d, limits=limits)
     extra = {"verdict": result.verdict, "linked": result.linked_rows, "rows": result.rows}
 seconds = time.perf_counter() - started

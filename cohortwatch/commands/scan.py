@@ -77,7 +77,7 @@ def scan(
     """
     keep_memory_for_one_off_scan()  # a process of its own: memory it frees serves it again
     key = load_key(key_file, _settings())  # type: ignore[arg-type]
-    fp = load_fingerprint(fp_path)
+    fp = load_fingerprint(fp_path, map_file=True)  # this process lives for these scans
     check_key(fp, key)
     dictionary = _dictionary(dictionary_dir)
     limits = Limits(max_total_bytes=max_bytes)

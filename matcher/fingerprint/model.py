@@ -5,8 +5,7 @@ one array of keyed digests per linkage-key family (row order, 0 = missing), one 
 participant-ID digests per release (row order), which release each canary row belongs to, the
 field specs and schema, and the cohort's public profile. It holds no raw value and no unkeyed hash
 of one, and not the key (only its id). :func:`save_fingerprint` / :func:`load_fingerprint` write
-and read the file; loading refuses anything malformed with :class:`FingerprintError`. A loaded
-fingerprint's arrays are copy-on-write views of the file mapped into memory, not copies of it.
+and read the file; loading refuses anything malformed with :class:`FingerprintError`.
 """
 
 from __future__ import annotations
@@ -119,12 +118,18 @@ def save_fingerprint(fp: Fingerprint, path: Path) -> int:
     return len(data)
 
 
-def load_fingerprint(path: Path) -> Fingerprint:
-    """Read a fingerprint file written by :func:`save_fingerprint`."""
+def load_fingerprint(path: Path, *, map_file: bool = False) -> Fingerprint:
+    """Read a fingerprint file written by :func:`save_fingerprint`.
+
+    With ``map_file``, its arrays are copy-on-write views of the file mapped into memory, not
+    copies: the 108 MB benchmark fingerprint loads in 0.03 s instead of 0.08-0.11 s, and a
+    scan reads only the arrays it uses. That is for a process that lives as long as one scan
+    (``cohortwatch scan``): a file changed in place while it is mapped would change the
+    digests under a long-running one, or end it (SIGBUS)."""
     try:
         with zipfile.ZipFile(path) as archive, path.open("rb") as handle:
             mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_COPY)
-            return _read(archive, str(path), mapped)
+            return _read(archive, str(path), mapped, copy=not map_file)
     except FileNotFoundError as exc:
         raise FingerprintError(f"fingerprint not found: {path}") from exc
     except (OSError, zipfile.BadZipFile, KeyError, ValueError, TypeError) as exc:
@@ -174,17 +179,20 @@ def _array(
     *,
     size: int,
     dtypes: tuple[str, ...],
+    copy: bool,
 ) -> np.ndarray:
     array = _view(mapped, archive.getinfo(name))
     if array is None:
         with archive.open(name) as handle:
             array = np.load(io.BytesIO(handle.read()), allow_pickle=False)
+    elif copy:
+        array = array.copy()
     if array.ndim != 1 or array.size != size or array.dtype.name not in dtypes:
         raise ValueError(f"{name}: unexpected shape or type {array.dtype}{array.shape}")
     return array
 
 
-def _read(archive: zipfile.ZipFile, name: str, mapped: mmap.mmap) -> Fingerprint:
+def _read(archive: zipfile.ZipFile, name: str, mapped: mmap.mmap, *, copy: bool) -> Fingerprint:
     if archive.getinfo("meta.json").file_size > MAX_META_BYTES:
         raise ValueError("meta.json is too large")
     meta = json.loads(archive.read("meta.json"))
@@ -193,18 +201,18 @@ def _read(archive: zipfile.ZipFile, name: str, mapped: mmap.mmap) -> Fingerprint
     total = int(meta["total_rows"])
     rows = int(meta["rows"])
     families = tuple(Family(**entry) for entry in meta["families"])
+
+    def array(member: str, size: int, dtype: str) -> np.ndarray:
+        return _array(archive, mapped, member, size=size, dtypes=(dtype,), copy=copy)
+
     digests = {
-        f.name: _array(
-            archive, mapped, f"digests/{f.name}.npy", size=total, dtypes=(np.dtype(f.dtype).name,)
-        )
-        for f in families
+        f.name: array(f"digests/{f.name}.npy", total, np.dtype(f.dtype).name) for f in families
     }
     releases = tuple(str(r) for r in meta["releases"])
     release_ids = {
-        release: _array(archive, mapped, f"releases/{i}.npy", size=total, dtypes=("uint32",))
-        for i, release in enumerate(releases)
+        release: array(f"releases/{i}.npy", total, "uint32") for i, release in enumerate(releases)
     }
-    canaries = _array(archive, mapped, "canaries.npy", size=total - rows, dtypes=("int16",))
+    canaries = array("canaries.npy", total - rows, "int16")
     if canaries.size and (canaries.min() < 0 or canaries.max() >= len(releases)):
         raise ValueError("canary rows name an unknown release")
     specs = {int(entry["field_id"]): FieldSpec(**entry) for entry in meta["specs"]}
