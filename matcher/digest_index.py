@@ -93,8 +93,8 @@ def _check_rows(rows: int) -> None:
 
 
 def _aligned(digests: np.ndarray) -> np.ndarray:
-    """``digests`` contiguous and aligned for the kernels (a loaded fingerprint's arrays are
-    views of its file, where an array starts wherever its ZIP member does)."""
+    """``digests`` contiguous and aligned for the kernels (a fingerprint loaded with
+    ``map_file`` holds views of its file, where an array starts wherever its ZIP member does)."""
     return np.require(digests, requirements=("C", "A"))
 
 
@@ -341,7 +341,7 @@ def _link(
         weights = np.empty(families)
         ranked = np.empty(families, dtype=np.int64)
         buffer = np.empty(2 * cap, dtype=np.int64)
-        rows_of = np.empty((2 * cap, families), dtype=theirs.dtype)
+        candidate_rows = np.empty((2 * cap, families), dtype=theirs.dtype)
         for row in range(block * BLOCK_ROWS, min(n, (block + 1) * BLOCK_ROWS)):
             for j in range(families):
                 c = count[j, row]
@@ -392,7 +392,7 @@ def _link(
             for k in range(size):
                 cand = buffer[k]
                 for j in range(families):
-                    rows_of[k, j] = theirs[cand, j]
+                    candidate_rows[k, j] = theirs[cand, j]
             top = -np.inf
             top_agreed = 0
             top_clashed = 0
@@ -411,7 +411,7 @@ def _link(
                     for m in range(group_starts[g], group_starts[g + 1]):
                         j = members[m]
                         mine = ours[j, row]
-                        other = rows_of[k, j]
+                        other = candidate_rows[k, j]
                         weight = 0.0
                         if mine != 0 and other == mine:
                             weight = weights[j]
