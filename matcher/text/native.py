@@ -31,7 +31,7 @@ STAMP = "stamp.json"
 PURE_ENV = "COHORTWATCH_PURE_PYTHON"
 
 
-def _stamp(build_dir: Path) -> dict[str, str]:
+def _stamp(build_dir: Path) -> dict[str, object]:
     try:
         data = json.loads((build_dir / STAMP).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -51,7 +51,7 @@ def is_fresh(build_dir: Path = BUILD_DIR, source_dir: Path = SOURCE_DIR) -> bool
     stamp = _stamp(build_dir)
     return (
         stamp.get("python") == sys.version
-        and stamp.get("sources") == json.dumps(_source_hashes(source_dir), sort_keys=True)
+        and stamp.get("sources") == _source_hashes(source_dir)
         and (build_dir / "matcher" / "text").is_dir()
     )
 
@@ -120,8 +120,7 @@ def build(build_dir: Path = BUILD_DIR, source_dir: Path = SOURCE_DIR) -> bool:
                 )
         finally:
             os.chdir(cwd)
-        sources = json.dumps(_source_hashes(source_dir), sort_keys=True)
-        stamp = {"python": sys.version, "sources": sources}
+        stamp = {"python": sys.version, "sources": _source_hashes(source_dir)}
         (out / STAMP).write_text(json.dumps(stamp, indent=1), encoding="utf-8")
         build_dir.parent.mkdir(parents=True, exist_ok=True)
         old = build_dir.with_name(build_dir.name + ".old")
