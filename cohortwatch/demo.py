@@ -156,6 +156,9 @@ def run_demo(settings: Settings, *, port: int = DEMO_PORT) -> DemoResult:
         noise_alerted=alerted["noise"],
         leaked_release=cohort.leaked_release,
         samples_linked=len({m.attachment_id for m in linked}),
-        releases_named=dict(Counter(m.release or "none" for m in linked)),
+        # per attachment, not per match: a demo run again on the same data dir scans them again
+        releases_named=dict(
+            Counter(r for _, r in {(m.attachment_id, m.release or "none") for m in linked})
+        ),
         dashboard_token=dashboard_token,
     )
