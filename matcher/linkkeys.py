@@ -12,8 +12,9 @@ fingerprint is built and when a sample is scanned, so both sides agree on every 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import polars as pl
@@ -168,6 +169,15 @@ def canonical_fields(
     return fields
 
 
+class CsvFields(NamedTuple):
+    """:func:`canonical_fields_csv`'s result: the fields in canonical form, the participant IDs
+    (or None), and the fields only checked for a value that hold one."""
+
+    fields: dict[int, Canon]
+    ids: Canon | None
+    present: frozenset[int] = frozenset()
+
+
 def canonical_fields_csv(
     table: LargeTable,
     lines: tuple[np.ndarray, np.ndarray],
@@ -176,7 +186,8 @@ def canonical_fields_csv(
     dictionary: Dictionary,
     *,
     text: Callable[[list[int]], pl.DataFrame],
-) -> tuple[dict[int, Canon], Canon | None] | None:
+    keyed: Collection[int] | None = None,
+) -> CsvFields | None:
     """:func:`canonical_fields` of a large plain CSV/TSV with a header line, and its first
     participant-ID column (:func:`parse_ids`), parsed from the bytes
     (:mod:`matcher.samples.fastcsv`). ``head`` is the table's first rows (header as names);
@@ -184,21 +195,24 @@ def canonical_fields_csv(
 
     A field with a cell the byte parser does not read (or a date format other than ISO, or
     list cells) is parsed from its text columns by :func:`canonical_fields`, so the result is
-    the same. None when the file does not split into lines as polars splits it.
+    the same. With ``keyed`` (the fields whose values the caller needs), any other field read
+    from the bytes is only checked: it is in ``present`` when :func:`canonical_fields` would
+    give it (it has a value), and its cells are not kept. None when the file does not split
+    into lines as polars splits it.
     """
-    plan = _plan(head, mappings, dictionary)
+    plan = _plan(head, mappings, dictionary, keyed=keyed)
     kinds, fast, slow, eid = plan.kinds, plan.fast, list(plan.slow), plan.eid
     parsed = fastcsv.parse_columns(
-        table.data, lines, delimiter=table.delimiter, kinds=kinds, codes=plan.codes
-    )
+        table.data, lines, delimiter=table.delimiter, kinds=kinds, codes=plan.codes,
+        checked=plan.checked,
+    )  # fmt: skip
     if parsed is None:
         return None
-    values, floats, valid, shown, unread = parsed
-    order = {int(c): j for j, c in enumerate(np.flatnonzero(kinds))}
-    numbers = {int(c): j for j, c in enumerate(np.flatnonzero(kinds == fastcsv.NUMBER))}
-    others = {
-        int(c): j for j, c in enumerate(np.flatnonzero((kinds != 0) & (kinds != fastcsv.NUMBER)))
-    }
+    values, floats, valid, shown, unread, seen = parsed
+    stored = fastcsv.stored_columns(kinds, plan.checked)
+    order = {int(c): j for j, c in enumerate(np.flatnonzero(stored))}
+    numbers = {int(c): j for j, c in enumerate(np.flatnonzero(stored & (kinds == fastcsv.NUMBER)))}
+    others = {int(c): j for j, c in enumerate(np.flatnonzero(stored & (kinds != fastcsv.NUMBER)))}
 
     def member(position: int) -> Canon:
         if position in numbers:
@@ -226,7 +240,14 @@ def canonical_fields_csv(
         return canonical.set_codes_block(values[lo:hi], valid[vlo:vhi])
 
     fields: dict[int, Canon] = {}
+    present: set[int] = set()
     for field_id, (kind, positions) in fast.items():
+        if plan.checked[positions[0]]:  # a value in any member makes the field present
+            if any(seen[p] for p in positions):
+                present.add(field_id)
+            elif any(unread[p] for p in positions):
+                slow.extend(positions)
+            continue
         if any(unread[p] for p in positions):
             slow.extend(positions)
             continue
@@ -247,7 +268,8 @@ def canonical_fields_csv(
     by_field = columns_by_field(mappings)
     rank = {f: (not any(_is_list(mappings[p]) for p in ps), i)
             for i, (f, ps) in enumerate(by_field.items())}  # fmt: skip
-    return dict(sorted(fields.items(), key=lambda item: rank[item[0]])), ids
+    ordered = dict(sorted(fields.items(), key=lambda item: rank[item[0]]))
+    return CsvFields(ordered, ids, frozenset(present))
 
 
 @dataclass(frozen=True)
@@ -259,12 +281,18 @@ class _Plan:
     fast: dict[int, tuple[str, list[int]]]
     slow: tuple[int, ...]
     eid: int | None
+    checked: np.ndarray  # 1: a column of a field not keyed, only checked for a value
 
 
 def _plan(
-    head: pl.DataFrame, mappings: Sequence[ColumnMapping | None], dictionary: Dictionary
+    head: pl.DataFrame,
+    mappings: Sequence[ColumnMapping | None],
+    dictionary: Dictionary,
+    *,
+    keyed: Collection[int] | None,
 ) -> _Plan:
     kinds = np.zeros(len(mappings), dtype=np.int8)
+    checked = np.zeros(len(mappings), dtype=np.uint8)
     codes: dict[int, np.ndarray] = {}
     fast: dict[int, tuple[str, list[int]]] = {}
     slow: list[int] = []
@@ -277,11 +305,12 @@ def _plan(
             slow.extend(positions)
             continue
         kinds[positions] = member_kinds
+        checked[positions] = keyed is not None and field_id not in keyed
         fast[field_id] = (kind, positions)
     eid = next((i for i, m in enumerate(mappings) if m is not None and m.kind == "eid"), None)
     if eid is not None:
         kinds[eid] = fastcsv.ID
-    return _Plan(kinds, codes, fast, tuple(slow), eid)
+    return _Plan(kinds, codes, fast, tuple(slow), eid, checked)
 
 
 def _byte_kind(
@@ -460,6 +489,16 @@ def plan_families(specs: Mapping[int, FieldSpec]) -> list[Family]:
         elif spec.kind in ("set", "dates") or (spec.kind == "date" and field_id != 53):
             families.append(Family(f"{spec.kind[0]}{field_id}", group, 32, field_id))
     return families
+
+
+def keyed_fields(families: Iterable[Family]) -> frozenset[int]:
+    """The fields whose values these families' keys are made of (:func:`family_codes`)."""
+    needed = dict(QI_FAMILIES)
+    return frozenset(
+        field_id
+        for family in families
+        for field_id in (needed[family.name] if family.group == "qi" else (family.field_id,))
+    )
 
 
 def family_codes(

@@ -206,6 +206,7 @@ class _Columns:
     ids: Any
     aggregate: str | None
     reasons: list[str]
+    present: frozenset[int] = frozenset()  # fields not keyed that hold a value (not kept)
 
 
 def _mapped(
@@ -264,15 +265,20 @@ def _large_columns(
     mappings, aggregate, reasons = _mapped(
         head, True, fingerprint=fingerprint, key=key, dictionary=dictionary
     )
+    # only the fields the fingerprint's keys are made of are kept; any other is only checked
+    # for a value (it is reported, never keyed)
     parsed = linkkeys.canonical_fields_csv(
         table, lines, head, mappings, dictionary,
         text=lambda positions: table.columns(positions).slice(1),
+        keyed=linkkeys.keyed_fields(fingerprint.families),
     )  # fmt: skip
     if parsed is None:
         return None
-    fields, ids = parsed
     rows = int(lines[1][-1]) - 1
-    return _Columns(rows, list(head.columns), mappings, fields, ids, aggregate, reasons)
+    return _Columns(
+        rows, list(head.columns), mappings, parsed.fields, parsed.ids, aggregate, reasons,
+        parsed.present,
+    )  # fmt: skip
 
 
 def scan_frame(
@@ -302,7 +308,7 @@ def _verdict(columns: _Columns, *, fingerprint: Fingerprint, key: bytes) -> _Tab
         columns.reasons,
         columns.aggregate,
     )
-    field_ids = sorted(fields)
+    field_ids = sorted(fields.keys() | columns.present)
     sample = sample_digests(fingerprint, fields, key, rows)
     ids = None
     if columns.ids is not None:

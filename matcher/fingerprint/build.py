@@ -75,7 +75,7 @@ def _large_cohort(table: LargeTable, dictionary: Dictionary) -> _Cohort:
             text=lambda positions: table.columns(positions).slice(1),
         )  # fmt: skip
         if parsed is not None:
-            fields, ids = parsed
+            fields, ids = parsed.fields, parsed.ids
             return _Cohort(names, int(lines[1][-1]) - 1, mappings, fields, lambda: ids)
     frame = table.frame()
     names = header_names([cell or "" for cell in frame.row(0)]) if frame.height else []

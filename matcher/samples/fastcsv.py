@@ -14,12 +14,16 @@ numba pass over the bytes, into the arrays the canonical parsers would give:
 - participant IDs (``-?digits``).
 
 Any other non-empty cell marks its column *unread*, and the caller parses that column the
-all-text way, so the result is the same as the all-text path's for every file. A file this
+all-text way, so the result is the same as the all-text path's for every file. A column the
+caller needs only to know holds a value (a field no linkage key is made of) is *checked*: its
+cells are read until one is read or unread, and none is kept. A file this
 parser cannot split exactly as polars would (quotes inside cells, cells spanning lines, carriage
 returns, empty or ragged lines) is refused as a whole (None).
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import numba
 import numpy as np
@@ -239,36 +243,25 @@ def _icd10(buf: np.ndarray, a: int, b: int) -> tuple[int, int]:
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def _cell(
-    buf: np.ndarray,
-    a: int,
-    b: int,
-    kind: int,
-    slot: int,
-    key_starts: np.ndarray,
-    keys: np.ndarray,
-    values: np.ndarray,
-    floats: np.ndarray,
-    shown: np.ndarray,
-    r: int,
-) -> int:
-    """Parse one cell into its column's arrays; the status (1 read, 0 empty, -1 unread)."""
+def _read(
+    buf: np.ndarray, a: int, b: int, kind: int, col: int, key_starts: np.ndarray, keys: np.ndarray
+) -> tuple[int, int, float, int]:
+    """One cell of column ``col``: (status, code, number, decimals shown); status 1 read, 0
+    empty, -1 unread. A number cell gives its float, any other cell its integer code."""
     if kind == NUMBER:
         status, number, decimals = _number(buf, a, b)
-        floats[slot, r] = number if status == 1 else np.nan
-        shown[slot, r] = decimals
-        return status
+        return status, 0, number, decimals
     if kind == CODE:
         status, code = _integer(buf, a, b)
         if status == 1:
-            lo, hi = key_starts[slot], key_starts[slot + 1]
+            lo, hi = key_starts[col], key_starts[col + 1]
             while lo < hi:
                 mid = (lo + hi) >> 1
                 if keys[mid] < code:
                     lo = mid + 1
                 else:
                     hi = mid
-            if lo == key_starts[slot + 1] or keys[lo] != code:
+            if lo == key_starts[col + 1] or keys[lo] != code:
                 status = -1
     elif kind == DATE:
         status, code = _date(buf, a, b)
@@ -276,8 +269,7 @@ def _cell(
         status, code = _icd10(buf, a, b)
     else:
         status, code = _integer(buf, a, b)
-    values[slot, r] = code
-    return status
+    return status, code, 0.0, 0
 
 
 @numba.njit(parallel=True, cache=True, nogil=True)
@@ -297,6 +289,7 @@ def _parse(
     valid: np.ndarray,
     shown: np.ndarray,
     unread: np.ndarray,
+    seen: np.ndarray,
     broken: np.ndarray,
 ) -> None:
     ncols = kinds.size
@@ -338,14 +331,23 @@ def _parse(
                     b = p
                 if r >= 0 and col < ncols:  # the header lines are only split
                     kind = kinds[col]
-                    if kind != 0 and unread[col] == 0:
-                        slot = slots[col]
-                        status = _cell(
-                            buf, a, b, kind, slot, key_starts, keys, values, floats, shown, r
+                    if kind != 0 and unread[col] == 0 and seen[col] == 0:
+                        status, code, number, decimals = _read(
+                            buf, a, b, kind, col, key_starts, keys
                         )
                         if status < 0:
                             unread[col] = 1
-                        valid[vslots[col], r] = status == 1
+                        slot = slots[col]
+                        if slot < 0:  # only whether the column holds a value
+                            if status == 1:
+                                seen[col] = 1
+                        elif kind == NUMBER:
+                            floats[slot, r] = number if status == 1 else np.nan
+                            shown[slot, r] = decimals
+                        else:
+                            values[slot, r] = code
+                        if slot >= 0:
+                            valid[vslots[col], r] = status == 1
                 if p >= size or buf[p] == NEWLINE:
                     break
                 p += 1  # the delimiter
@@ -357,6 +359,27 @@ def _parse(
             p += 1
 
 
+class ParsedColumns(NamedTuple):
+    """What :func:`parse_columns` read: the integer values of the stored non-number columns,
+    the float values and decimals shown of the stored number columns (each in column order),
+    the validity of every stored column (in column order), and per column whether a cell was
+    not read (1: parse it the all-text way) and (a column only checked) whether it holds a
+    value (1)."""
+
+    values: np.ndarray
+    floats: np.ndarray
+    valid: np.ndarray
+    shown: np.ndarray
+    unread: np.ndarray
+    seen: np.ndarray
+
+
+def stored_columns(kinds: np.ndarray, checked: np.ndarray | None) -> np.ndarray:
+    """The columns :func:`parse_columns` keeps the cells of (parsed, and not only checked)."""
+    stored = kinds != 0
+    return stored if checked is None else stored & ~checked.astype(np.bool_)
+
+
 def parse_columns(
     data: bytes,
     lines: tuple[np.ndarray, np.ndarray],
@@ -365,28 +388,29 @@ def parse_columns(
     kinds: np.ndarray,
     codes: dict[int, np.ndarray],
     skip: int = 1,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+    checked: np.ndarray | None = None,
+) -> ParsedColumns | None:
     """Parse the columns whose ``kinds`` are not 0, for every line after the first ``skip``
     (``lines`` from :func:`split_lines`).
 
-    ``codes[col]`` holds the codes a CODE column accepts. Returns the integer values of the
-    non-number columns, the float values and decimals shown of the number columns (each in
-    column order), the validity of every parsed column (in column order), and per column
-    whether a cell was not read (1: parse it the all-text way). None when the file does not
-    split into lines of ``kinds.size`` cells exactly as polars would split it.
+    ``codes[col]`` holds the codes a CODE column accepts. A column marked in ``checked`` is
+    only checked for a value: its cells are read until one is (``seen``) or one is not
+    (``unread``), and none is kept. None when the file does not split into lines of
+    ``kinds.size`` cells exactly as polars would split it.
     """
     bounds, first = lines
     buf = np.frombuffer(data, dtype=np.uint8)
     rows = max(0, int(first[-1]) - skip)
-    parsed = np.flatnonzero(kinds)
-    numbers = np.flatnonzero(kinds == NUMBER)
-    others = np.flatnonzero((kinds != 0) & (kinds != NUMBER))
-    slots = np.zeros(kinds.size, dtype=np.int64)
+    stored = stored_columns(kinds, checked)
+    parsed = np.flatnonzero(stored)
+    numbers = np.flatnonzero(stored & (kinds == NUMBER))
+    others = np.flatnonzero(stored & (kinds != NUMBER))
+    slots = np.full(kinds.size, -1, dtype=np.int64)
     slots[numbers] = np.arange(numbers.size)
     slots[others] = np.arange(others.size)
     vslots = np.zeros(kinds.size, dtype=np.int64)
     vslots[parsed] = np.arange(parsed.size)
-    key_lists = [np.sort(codes.get(int(c), np.zeros(0, np.int64))) for c in others]
+    key_lists = [np.sort(codes.get(c, np.zeros(0, np.int64))) for c in range(kinds.size)]
     key_starts = np.concatenate(([0], np.cumsum([k.size for k in key_lists]))).astype(np.int64)
     keys = np.concatenate([*key_lists, np.zeros(0, np.int64)]).astype(np.int64)
     values = np.empty((others.size, rows), dtype=np.int64)
@@ -394,15 +418,16 @@ def parse_columns(
     valid = np.empty((parsed.size, rows), dtype=np.bool_)
     shown = np.empty(floats.shape, dtype=np.uint8)
     unread = np.zeros(kinds.size, dtype=np.uint8)
+    seen = np.zeros(kinds.size, dtype=np.uint8)
     broken = np.zeros(1, dtype=np.uint8)
     wait_warm_up("fastcsv")
     _parse(
         buf, bounds, first, skip, ord(delimiter), kinds.astype(np.int8), slots, vslots,
-        key_starts, keys, values, floats, valid, shown, unread, broken,
+        key_starts, keys, values, floats, valid, shown, unread, seen, broken,
     )  # fmt: skip
     if broken[0]:
         return None
-    return values, floats, valid, shown, unread
+    return ParsedColumns(values, floats, valid, shown, unread, seen)
 
 
 def load_kernels() -> None:
@@ -411,4 +436,7 @@ def load_kernels() -> None:
     lines = split_lines(data)
     assert lines is not None
     kinds = np.array([NUMBER, CODE, DATE, ICD10, ID], dtype=np.int8)
-    parse_columns(data, lines, delimiter=",", kinds=kinds, codes={1: np.array([2])})
+    checked = np.array([0, 1, 0, 0, 0], dtype=np.uint8)
+    parse_columns(
+        data, lines, delimiter=",", kinds=kinds, codes={1: np.array([2])}, checked=checked
+    )

@@ -71,7 +71,7 @@ def _text_fields(data: bytes) -> tuple[dict[int, linkkeys.Canon], linkkeys.Canon
     return linkkeys.canonical_fields(frame, mappings, d), linkkeys.parse_ids(frame.to_series(0))
 
 
-def _byte_fields(data: bytes) -> tuple[dict[int, linkkeys.Canon], linkkeys.Canon | None] | None:
+def _byte_fields(data: bytes, *, keyed: frozenset[int] | None = None) -> linkkeys.CsvFields | None:
     d = load_dictionary()
     tables = read_table_sources(data, filename="big.csv")
     if len(tables) != 1 or not isinstance(tables[0], LargeTable):
@@ -83,7 +83,7 @@ def _byte_fields(data: bytes) -> tuple[dict[int, linkkeys.Canon], linkkeys.Canon
     head, _ = with_header(read_tables(data[: data.index(b"\n", 200_000) + 1], filename="h")[0], d)
     mappings = map_columns(head.columns, d)
     return linkkeys.canonical_fields_csv(
-        table, lines, head, mappings, d, text=lambda ps: table.columns(ps).slice(1)
+        table, lines, head, mappings, d, text=lambda ps: table.columns(ps).slice(1), keyed=keyed
     )
 
 
@@ -127,6 +127,23 @@ def test_a_quirky_column_gives_what_the_text_path_gives(column: int, value: str)
     _same({0: fast[1]}, {0: text_ids})
 
 
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [*QUIRKS, (1, ""), (11, ""), (12, "9")],  # emptied columns; a code outside the coding
+)
+def test_a_field_only_checked_is_present_when_the_text_path_gives_it(
+    column: int, value: str
+) -> None:
+    data = _csv(_quirk(_rows(), column, value, every=1 if value in ("", "9") else 997))
+    text_fields, _ = _text_fields(data)
+    keyed = frozenset({34, 30000})  # every other field is only checked for a value
+    checked = _byte_fields(data, keyed=keyed)
+    assert checked is not None
+    assert checked.fields.keys() >= keyed & text_fields.keys()
+    assert checked.fields.keys() | checked.present == text_fields.keys()
+    assert not checked.present & keyed
+
+
 def test_clean_columns_are_all_read_from_the_bytes() -> None:
     data = _csv(_rows(), quote_all=True)
     lines = fastcsv.split_lines(data)
@@ -137,7 +154,7 @@ def test_clean_columns_are_all_read_from_the_bytes() -> None:
         data, lines, delimiter=",", kinds=kinds, codes={1: np.array([0, 1])}
     )
     assert parsed is not None
-    values, floats, _, shown, unread = parsed
+    values, floats, _, shown, unread, _ = parsed
     assert not unread.any()
     text = pl.read_csv(data, infer_schema=False)
     assert np.array_equal(values[0], text["eid"].cast(pl.Int64).to_numpy())
