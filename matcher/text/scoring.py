@@ -3,8 +3,8 @@
 ``score = sigmoid(bias + Σ weights)`` with the profile's log-odds weights: an alias hit (scaled by
 its similarity when fuzzy), each cue group (one term, or two and more distinct terms), a size
 claim, schema terms, negative contexts (summed, floored) and, when the profile has one and the
-rules leave the verdict within its cap, the wording model's log-odds (:mod:`matcher.text.model`),
-scaled and capped. A listing that never names the cohort is ``unrelated`` with score 0; one that
+rules leave the verdict within its cap, the wording model's correction (:mod:`matcher.text.model`:
+learned from the words and the kinds of evidence found), scaled and capped. A listing that never names the cohort is ``unrelated`` with score 0; one that
 names it is ``leak-offer`` at or above the profile's threshold and ``related`` below. Every
 contribution becomes a reason quoting the listing's own (normalised) words, so an analyst sees
 why without opening the page.
@@ -18,7 +18,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
-from heapq import nlargest
 from typing import Final
 
 from matcher.text.evidence import (
@@ -32,12 +31,12 @@ from matcher.text.evidence import (
 )
 from matcher.text.evidence import find_fuzzy_alias as _find_fuzzy_alias
 from matcher.text.hits import snippet
-from matcher.text.model import shown
+from matcher.text.model import FEATURE_MARK, shown
 from matcher.text.normalise import normalise
 from matcher.text.prefilter import any_needed, required_literals
 from matcher.text.profile import CUE_GROUPS, CohortProfile
 
-SCORER_VERSION: Final = "text-2.7"
+SCORER_VERSION: Final = "text-2.8"
 MAX_TITLE_CHARS: Final = 2_000
 MAX_TEXT_CHARS: Final = 50_000
 MAX_TERMS_QUOTED: Final = 4
@@ -202,6 +201,90 @@ ByGroup = dict[tuple[str, str], list[Hit]]  # the evidence that counted, by (kin
 
 def _scored(body: str, profile: CohortProfile) -> tuple[TextScore, ByGroup]:
     """The score of normalised text, and the evidence that counted (none when it names nothing)."""
+    rules = _rules(body, profile)
+    if isinstance(rules, TextScore):
+        return rules, {}
+    logit, reasons = rules.logit, rules.reasons
+    # The wording model corrects the rules only where they leave the verdict within its cap of the
+    # threshold; clear cases are the rules' alone (it was trained the same way, model.py).
+    cap = profile.model_cap
+    if profile.model is not None and abs(logit - _threshold_logit(profile)) < cap:
+        model_logit, shares = profile.model.evidence(body, rules.features())
+        w = max(-cap, min(cap, profile.model_weight * model_logit))
+        logit += w
+        reasons.append(_model_reason(w, shares, body))
+    return _verdict(logit, reasons, rules.language, profile), rules.by_group
+
+
+class _Rules:
+    """What the profile's rules make of a listing that names the cohort."""
+
+    __slots__ = ("by_group", "cancelled", "language", "logit", "name", "reasons")
+
+    def __init__(
+        self,
+        logit: float,
+        reasons: list[str],
+        language: str,
+        by_group: ByGroup,
+        name: str,
+        cancelled: frozenset[str],
+    ) -> None:
+        self.logit = logit
+        self.reasons = reasons
+        self.language = language
+        self.by_group = by_group
+        self.name = name  # how it names the cohort: exact, fuzzy, pattern or descriptor
+        self.cancelled = cancelled  # negative groups that real data overrode
+
+    def features(self) -> frozenset[str]:
+        """The kinds of evidence found, as the wording model weighs them: "#name:fuzzy",
+        "#cue:offer" and "#cue:offer:2" (two distinct terms or more), "#size", "#schema",
+        "#schema:3", "#neg:buying", "#neg:buying:2", "#over:code" (a negative real data overrode).
+        """
+        found = [f"#name:{self.name}"]
+        schema: set[str] = set()
+        for (kind, group), hits in self.by_group.items():
+            if kind == "schema":
+                schema.update(hit.term for hit in hits)
+                continue
+            if kind == "size":
+                found.append("#size")
+                continue
+            if kind == "negative" and group in self.cancelled:
+                found.append(f"#over:{group}")
+                continue
+            label = "#cue:" if kind == "cue" else "#neg:"
+            found.append(label + group)
+            if _distinct(hits) >= 2:
+                found.append(f"{label}{group}:2")
+        if schema:
+            found.append("#schema")
+            if len(schema) >= 3:
+                found.append("#schema:3")
+        return frozenset(found)
+
+
+def rule_evidence(body: str, profile: CohortProfile) -> tuple[float, frozenset[str]] | None:
+    """The rules' log-odds for normalised text and the kinds of evidence they found, as the
+    wording model is trained on them; ``None`` when the text does not name the cohort."""
+    rules = _rules(body, profile)
+    if isinstance(rules, TextScore):
+        return None
+    return rules.logit, rules.features()
+
+
+def _name_kind(first: Hit, described: list[Hit]) -> str:
+    if described:
+        return "descriptor"
+    if first.group in ("pattern", "fuzzy"):
+        return first.group
+    return "exact"
+
+
+def _rules(body: str, profile: CohortProfile) -> TextScore | _Rules:
+    """The rules' log-odds and reasons for normalised text, or its final score when it does not
+    name the cohort."""
     language = detect_language(body)
     compiled = compile_profile(profile)
     aliases = drop_other_meanings(body, find_aliases(body, compiled), profile)
@@ -215,7 +298,7 @@ def _scored(body: str, profile: CohortProfile) -> tuple[TextScore, ByGroup]:
             described, evidence = find_descriptors(body, compiled)
             if not described:
                 none = (f"no name of {profile.name} found",)
-                return TextScore(0.0, TextVerdict.UNRELATED, none, language), {}
+                return TextScore(0.0, TextVerdict.UNRELATED, none, language)
             aliases = described
     weights = profile.weights
     strength = max(h.strength for h in aliases)
@@ -234,7 +317,7 @@ def _scored(body: str, profile: CohortProfile) -> tuple[TextScore, ByGroup]:
             f"{aliases[0].term!r} here is not {profile.name}: "
             "no data, size, field, research or offer term beside it",
         )
-        return TextScore(0.0, TextVerdict.UNRELATED, other, language), by_group
+        return TextScore(0.0, TextVerdict.UNRELATED, other, language)
     for group in CUE_GROUPS:
         hits = by_group.get(("cue", group))
         if hits:
@@ -266,15 +349,8 @@ def _scored(body: str, profile: CohortProfile) -> tuple[TextScore, ByGroup]:
             negative_total += w
             reasons.append(_labelled(f"negative context: {label}", w) + _quote(hits))
     logit += max(negative_total, weights.negative_floor)
-    # The wording model may move the score by at most its cap, so it is consulted only when the
-    # rules leave the verdict within that reach of the threshold; clear cases are the rules' alone.
-    cap = profile.model_cap
-    if profile.model is not None and abs(logit - _threshold_logit(profile)) < cap:
-        model_logit, shares = profile.model.evidence(body)
-        w = max(-cap, min(cap, profile.model_weight * model_logit))
-        logit += w
-        reasons.append(_model_reason(w, shares, body))
-    return _verdict(logit, reasons, language, profile), by_group
+    name = _name_kind(aliases[0], described)
+    return _Rules(logit, reasons, language, by_group, name, frozenset(cancelled))
 
 
 def _threshold_logit(profile: CohortProfile) -> float:
@@ -285,15 +361,18 @@ def _threshold_logit(profile: CohortProfile) -> float:
 def _model_reason(weight: float, shares: dict[str, float], body: str) -> str:
     """The wording model's share of the score, the n-grams that pushed hardest its way, and the
     text around the strongest of them."""
-    sign = 1.0 if weight >= 0 else -1.0
-    pushing = ((w * sign, g) for g, w in shares.items() if w * sign > 0)
-    strongest = nlargest(MAX_TERMS_QUOTED, pushing)
-    kind = "leak offers" if weight >= 0 else "listings that offer nothing"
+    up = weight >= 0
+    ranked = sorted(shares, key=shares.__getitem__, reverse=up)[:MAX_TERMS_QUOTED]
+    strongest = [g for g in ranked if (shares[g] > 0) == up and shares[g] != 0]
+    kind = "leak offers" if up else "listings that offer nothing"
     opening = _labelled(f"wording like the corpus's {kind}", weight)
     if not strongest:
         return opening + "no single word stands out"
-    quoted = ", ".join(repr(shown(g)) for _, g in strongest)
-    first = strongest[0][1].split(" ", 1)[0]
+    quoted = ", ".join(repr(shown(g)) for g in strongest)
+    words = [g for g in strongest if not g.startswith(FEATURE_MARK)]
+    if not words:  # only kinds of evidence ("[buying]"): the rules' reasons quote them
+        return opening + quoted
+    first = words[0].split(" ", 1)[0]
     at = max(body.find(first), 0)
     return f"{opening}{quoted}: “{snippet(body, at, at + len(first))}”"
 

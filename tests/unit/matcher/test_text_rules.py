@@ -11,9 +11,11 @@ import pytest
 
 from matcher.listing_text import UK_BIOBANK_PROFILE, TextVerdict, score_listing_text
 from matcher.text.claims import centre_code_hits, price_hits
-from matcher.text.profile import ProfileError, parse_profile
+from matcher.text.profile import ProfileError, default_profile, parse_profile
 from matcher.text.scoring import MAX_PARTS, page_parts
 from tests.unit.matcher.test_text_profile import SHIPPED
+
+RULES_ONLY = default_profile(with_model=False)
 
 LEAK, RELATED, UNRELATED = TextVerdict.LEAK_OFFER, TextVerdict.RELATED, TextVerdict.UNRELATED
 RULES = [
@@ -80,7 +82,12 @@ RULES = [
     ("repo zh synthetic", "UKB教程 合成数据，非真实参与者，仅供练习代码", RELATED),
     ("course real data", "UK Biobank R course: practise Cox models on real data, webinar 3 pm, £49",
      RELATED),
-    ("course zh real data", "基于UKB真实数据的孟德尔随机化实战课程 录播 答疑 ¥299", RELATED),
+    # A paid course "based on real UKB data" was related by the rules (real data said once only
+    # adds its weight). From text-2.8 the wording model, learned from the independent blind sets
+    # (where courses that hand their real data to students are leak offers), scores it an offer
+    # at a price (without "¥299" it stays related): a borderline call, decided by the labelled
+    # corpus, not by hand.
+    ("course zh real data", "基于UKB真实数据的孟德尔随机化实战课程 录播 答疑 ¥299", LEAK),
     ("parser", "ukbparse: pip install ukbparse. Turns UK Biobank exports into a table, one row per "
      "participant. No data included.", RELATED),
     # offers written briefly: a price, a bundle, "I have a copy"
@@ -269,8 +276,11 @@ PAGES = [
 def test_parts_of_a_page(case: str, title: str, text: str, verdict: TextVerdict) -> None:
     result = score_listing_text(title=title, text=text, profile=UK_BIOBANK_PROFILE)
     assert result.verdict is verdict, result
-    if case == "reply sells":  # the page as a whole is a buy request: the reply decides
-        assert result.reasons[0].startswith("part 2 of 2 of the page offers the data on its own")
+    if case == "reply sells":  # by the rules the page as a whole is a buy request: the reply
+        # decides (with the wording model the whole page already reads as an offer)
+        by_rules = score_listing_text(title=title, text=text, profile=RULES_ONLY)
+        assert by_rules.verdict is verdict
+        assert by_rules.reasons[0].startswith("part 2 of 2 of the page offers the data on its own")
 
 
 def test_page_parts_join_short_lines_and_cap_their_number() -> None:
