@@ -16,13 +16,12 @@ second copy of them. Plain data (JSON, one weight per n-gram or evidence kind), 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from itertools import pairwise
 from types import MappingProxyType
-from typing import Any, Final
-
-import ahocorasick
+from typing import Final
 
 from matcher.errors import MatchError
 
@@ -30,13 +29,12 @@ MODEL_FORMAT: Final = 2  # format 1 (words only, added beside the rules) is no l
 MAX_MODEL_BYTES: Final = 20_000_000
 FEATURE_MARK: Final = "#"  # an evidence kind ("#cue:offer"); a token never holds ASCII punctuation
 _FEATURE_KINDS: Final = {"cue": "", "neg": "negative ", "over": "overridden ", "name": "named "}
-# The token line of a text: ASCII punctuation and spaces become single spaces and every Chinese
-# character stands alone (one str.translate and one split, in C).
-_SEPARATE: Final = str.maketrans(
-    {
-        **{chr(c): " " for c in range(128) if not chr(c).isalnum()},
-        **{chr(c): f" {chr(c)} " for c in range(0x3400, 0xA000)},
-    }
+# The tokens of ASCII text: ASCII punctuation becomes spaces, then one split (both in C).
+_SEPARATE: Final = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
+# The same for any text: a Chinese character, or a run of characters that are neither ASCII
+# punctuation, space or control characters nor Chinese
+_TOKEN: Final = re.compile(
+    r"[\u3400-\u9fff]|[^\s\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f\u3400-\u9fff]+"
 )
 
 
@@ -48,23 +46,24 @@ class ModelError(MatchError):
     """A wording model file is not valid JSON or not the expected shape."""
 
 
-def token_line(body: str) -> str:
-    """The tokens of normalised ``body`` between single spaces, with a space at each end:
-    " uk biobank 出 售 数 据 ". A token is a Chinese character or a run of other characters
+def tokens(body: str) -> list[str]:
+    """The tokens of normalised ``body``: each Chinese character, and each run of characters
     between ASCII punctuation, spaces and Chinese characters (a word, a number, an emoji)."""
-    return f" {' '.join(body.translate(_SEPARATE).split())} "
+    if body.isascii():  # translate's quick path: ASCII to ASCII, one character for one
+        return body.translate(_SEPARATE).split()
+    return _TOKEN.findall(body)
 
 
 def ngrams(body: str) -> set[str]:
-    """The distinct n-grams of normalised ``body``: tokens (:func:`token_line`), neighbouring
-    token pairs, and triples that open with two Chinese characters."""
-    tokens = token_line(body).split()
-    grams = set(tokens)
-    grams.update(map(" ".join, pairwise(tokens)))
+    """The distinct n-grams of normalised ``body``: :func:`tokens`, neighbouring token pairs,
+    and triples that open with two Chinese characters."""
+    found = tokens(body)
+    grams = set(found)
+    grams.update(map(" ".join, pairwise(found)))
     if not body.isascii():
         grams.update(
             f"{a}{b}{c}"
-            for a, b, c in zip(tokens, tokens[1:], tokens[2:], strict=False)
+            for a, b, c in zip(found, found[1:], found[2:], strict=False)
             if _chinese(a) and _chinese(b)
         )
     return grams
@@ -80,17 +79,34 @@ def _tokens_of(gram: str) -> list[str]:
     return [gram]
 
 
-def _automaton(weights: Mapping[str, float]) -> Any:
-    """An Aho–Corasick automaton of the n-grams among ``weights``, each as its tokens between
-    spaces, giving (n-gram, weight); ``None`` when there are none."""
-    grams = [g for g in weights if not g.startswith(FEATURE_MARK)]
-    if not grams:
-        return None
-    automaton = ahocorasick.Automaton()
-    for gram in grams:
-        automaton.add_word(f" {' '.join(_tokens_of(gram))} ", (gram, weights[gram]))
-    automaton.make_automaton()
-    return automaton
+class _GramIndex:
+    """The tokens that open, end or sit inside the model's known pairs and triples, so that a
+    pair or triple of a text is built and looked up only where it could be known."""
+
+    __slots__ = (
+        "pair_first",
+        "pair_second",
+        "triple_first",
+        "triple_second",
+        "triple_third",
+        "weights",
+    )
+
+    def __init__(self, weights: Mapping[str, float]) -> None:
+        self.weights: Final = dict(weights)  # a plain dict: the quickest look-up, compiled
+        pairs = [_tokens_of(g) for g in weights if " " in g]
+        triples = [
+            t
+            for g in weights
+            if not g.startswith(FEATURE_MARK)
+            for t in [_tokens_of(g)]
+            if len(t) == 3
+        ]
+        self.pair_first: Final = frozenset(t[0] for t in pairs)
+        self.pair_second: Final = frozenset(t[1] for t in pairs)
+        self.triple_first: Final = frozenset(t[0] for t in triples)
+        self.triple_second: Final = frozenset(t[1] for t in triples)
+        self.triple_third: Final = frozenset(t[2] for t in triples)
 
 
 def shown(gram: str) -> str:
@@ -119,25 +135,43 @@ class WordingModel:
     weights: Mapping[str, float]  # by n-gram, and by evidence kind ("#cue:offer")
     trained_on: tuple[str, ...] = ()  # the corpus splits it learned from
     known: frozenset[str] = field(default=frozenset(), init=False, repr=False, compare=False)
-    _automaton: Any = field(default=None, init=False, repr=False, compare=False)
+    index: _GramIndex = field(default=None, init=False, repr=False, compare=False)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "known", frozenset(self.weights))
-        object.__setattr__(self, "_automaton", _automaton(self.weights))
+        object.__setattr__(self, "index", _GramIndex(self.weights))
 
     def evidence(self, body: str, features: Collection[str] = ()) -> tuple[float, dict[str, float]]:
         """The correction for ``body`` with the rule evidence ``features``, and each known
         n-gram's and feature's share of it.
 
-        The known n-grams are found by one Aho–Corasick scan of the text's tokens joined by
-        single spaces (" uk biobank 出 售 数 "), where each n-gram is its tokens between spaces:
-        the same set as ``ngrams(body) & known``, without building every n-gram of the text.
+        One walk over the text's tokens looks up each token, and a pair or triple only where
+        each of its tokens opens, ends (or sits in) some known one: the same set as
+        ``ngrams(body) & known`` without building every n-gram of the text.
         """
+        index = self.index
+        weights = index.weights
         shares: dict[str, float] = {}
-        if self._automaton is not None:
-            for _, (gram, weight) in self._automaton.iter(token_line(body)):
-                shares[gram] = weight
-        weights = self.weights
+        prev = prev2 = ""
+        for token in tokens(body):
+            weight = weights.get(token)
+            if weight is not None:
+                shares[token] = weight
+            if prev in index.pair_first and token in index.pair_second:
+                pair = f"{prev} {token}"
+                weight = weights.get(pair)
+                if weight is not None:
+                    shares[pair] = weight
+            if (
+                prev2 in index.triple_first
+                and prev in index.triple_second
+                and token in index.triple_third
+            ):
+                triple = f"{prev2}{prev}{token}"
+                weight = weights.get(triple)
+                if weight is not None:
+                    shares[triple] = weight
+            prev2, prev = prev, token
         for feature in features:
             if feature in weights:
                 shares[feature] = weights[feature]

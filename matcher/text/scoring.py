@@ -361,9 +361,9 @@ def _threshold_logit(profile: CohortProfile) -> float:
 def _model_reason(weight: float, shares: dict[str, float], body: str) -> str:
     """The wording model's share of the score, the n-grams that pushed hardest its way, and the
     text around the strongest of them."""
-    up = weight >= 0
-    ranked = sorted(shares, key=shares.__getitem__, reverse=up)[:MAX_TERMS_QUOTED]
-    strongest = [g for g in ranked if (shares[g] > 0) == up and shares[g] != 0]
+    sign = 1.0 if weight >= 0 else -1.0
+    strongest = _strongest(shares, sign)
+    up = sign > 0
     kind = "leak offers" if up else "listings that offer nothing"
     opening = _labelled(f"wording like the corpus's {kind}", weight)
     if not strongest:
@@ -375,6 +375,23 @@ def _model_reason(weight: float, shares: dict[str, float], body: str) -> str:
     first = words[0].split(" ", 1)[0]
     at = max(body.find(first), 0)
     return f"{opening}{quoted}: “{snippet(body, at, at + len(first))}”"
+
+
+def _strongest(shares: dict[str, float], sign: float) -> list[str]:
+    """The (at most :data:`MAX_TERMS_QUOTED`) n-grams whose shares push hardest in the
+    direction of ``sign``, strongest first; of equal shares, the one found first."""
+    best: list[tuple[float, str]] = []
+    for gram, share in shares.items():
+        push = share * sign
+        if push <= 0 or (len(best) == MAX_TERMS_QUOTED and push <= best[-1][0]):
+            continue
+        at = len(best)
+        while at and best[at - 1][0] < push:
+            at -= 1
+        best.insert(at, (push, gram))
+        if len(best) > MAX_TERMS_QUOTED:
+            best.pop()
+    return [gram for _, gram in best]
 
 
 def _verdict(logit: float, reasons: list[str], language: str, profile: CohortProfile) -> TextScore:
