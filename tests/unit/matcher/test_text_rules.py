@@ -82,12 +82,7 @@ RULES = [
     ("repo zh synthetic", "UKB教程 合成数据，非真实参与者，仅供练习代码", RELATED),
     ("course real data", "UK Biobank R course: practise Cox models on real data, webinar 3 pm, £49",
      RELATED),
-    # A paid course "based on real UKB data" was related by the rules (real data said once only
-    # adds its weight). From text-2.8 the wording model, learned from the independent blind sets
-    # (where courses that hand their real data to students are leak offers), scores it an offer
-    # at a price (without "¥299" it stays related): a borderline call, decided by the labelled
-    # corpus, not by hand.
-    ("course zh real data", "基于UKB真实数据的孟德尔随机化实战课程 录播 答疑 ¥299", LEAK),
+    ("course zh real data", "基于UKB真实数据的孟德尔随机化实战课程 录播 答疑 ¥299", RELATED),
     ("parser", "ukbparse: pip install ukbparse. Turns UK Biobank exports into a table, one row per "
      "participant. No data included.", RELATED),
     # offers written briefly: a price, a bundle, "I have a copy"
