@@ -82,6 +82,9 @@ class CompiledProfile:
     field_ids: frozenset[int]
     descriptor_re: re.Pattern[str]  # a quick pre-check: any descriptor phrase, as a substring
     descriptors: TermIndex  # apart from ``terms``: only listings that name nothing need them
+    # what shows an ambiguous alias ("ukb") means the cohort when no data, size or field term is
+    # beside it: the profile's file-sharing and platform words, and its descriptors
+    corroborating: TermIndex
     name_re: re.Pattern[str] | None  # the profile's name patterns ("the british ... biobank")
     name_needs: Requirement | None  # a pre-check: literals that every name-pattern match holds
     alias_memo: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
@@ -148,6 +151,9 @@ def compile_profile(profile: CohortProfile) -> CompiledProfile:
         field_ids=profile.field_ids,
         descriptor_re=_literal_regex(profile.descriptors),
         descriptors=index_terms({t: (("descriptor", "descriptor"),) for t in profile.descriptors}),
+        corroborating=index_terms(
+            dict.fromkeys((*profile.corroborating, *profile.descriptors), (("corroborating", ""),))
+        ),
         name_re=re.compile(names) if names else None,
         name_needs=required_literals(names) if names else None,
     )

@@ -38,7 +38,8 @@ _TOKEN: Final = re.compile(
 )
 
 
-def _chinese(token: str) -> bool:
+def is_chinese_char(token: str) -> bool:
+    """Whether ``token`` is one Chinese character."""
     return len(token) == 1 and "\u3400" <= token <= "\u9fff"
 
 
@@ -64,7 +65,7 @@ def ngrams(body: str) -> set[str]:
         grams.update(
             f"{a}{b}{c}"
             for a, b, c in zip(found, found[1:], found[2:], strict=False)
-            if _chinese(a) and _chinese(b)
+            if is_chinese_char(a) and is_chinese_char(b)
         )
     return grams
 
@@ -74,7 +75,7 @@ def _tokens_of(gram: str) -> list[str]:
     opens with two Chinese characters and is not spaced, a token is itself."""
     if " " in gram:
         return gram.split(" ")
-    if len(gram) >= 3 and _chinese(gram[0]) and _chinese(gram[1]):
+    if len(gram) >= 3 and is_chinese_char(gram[0]) and is_chinese_char(gram[1]):
         return [gram[0], gram[1], gram[2:]]
     return [gram]
 
@@ -122,7 +123,7 @@ def shown(gram: str) -> str:
         return f"[{label}{', 2+ terms' if many else ''}]"
     if " " in gram:  # a pair: Chinese characters side by side, as the text has them
         first, second = gram.split(" ")
-        if _chinese(first[-1]) and _chinese(second[0]):
+        if is_chinese_char(first[-1]) and is_chinese_char(second[0]):
             return first + second
     return gram
 

@@ -21,6 +21,7 @@ from functools import cache
 from typing import Final
 
 from matcher.text.evidence import (
+    CompiledProfile,
     Hit,
     compile_profile,
     drop_other_meanings,
@@ -35,6 +36,7 @@ from matcher.text.model import FEATURE_MARK, shown
 from matcher.text.normalise import normalise
 from matcher.text.prefilter import any_needed, required_literals
 from matcher.text.profile import CUE_GROUPS, CohortProfile
+from matcher.text.terms import term_hits
 
 SCORER_VERSION: Final = "text-2.8"
 MAX_TITLE_CHARS: Final = 2_000
@@ -178,6 +180,13 @@ def _uncorroborated(
     return not any(hit.term in offer_terms for hit in by_group.get(("cue", "offer"), ()))
 
 
+def _corroborated(body: str, compiled: CompiledProfile) -> bool:
+    """Whether the text holds a word that shows an ambiguous name means the cohort though no
+    data, size or field term stands beside it: file sharing ("网盘", "解压密码", "mirror",
+    "reupload"), the research platform ("dnanexus", "hesin") or a descriptor."""
+    return next(term_hits(body, compiled.corroborating), None) is not None
+
+
 def _name_reason(first: Hit, weight: float, described: list[Hit]) -> str:
     if described:
         terms = ", ".join(map(repr, dict.fromkeys([hit.term for hit in described])))
@@ -312,7 +321,7 @@ def _rules(body: str, profile: CohortProfile) -> TextScore | _Rules:
         if (hit.kind == "negative" or hit.group in _NEGATABLE) and _negated_close(hit):
             continue  # "no selling of medical data", "不是汇总统计", "not a scam"
         by_group[hit.kind, hit.group].append(hit)
-    if _uncorroborated(aliases, by_group, profile):
+    if _uncorroborated(aliases, by_group, profile) and not _corroborated(body, compiled):
         other = (
             f"{aliases[0].term!r} here is not {profile.name}: "
             "no data, size, field, research or offer term beside it",
