@@ -5,7 +5,9 @@ score is at or above the threshold (the default, 0.5, is where the UK Biobank pr
 turns from ``related`` to ``leak-offer``; lower it to also hear about the strongest ``related``
 listings), or any of its attachments holds participant-level rows of the cohort. A linked sample is proof rather than a guess: it makes the
 alert critical, adds the scanner's reasons and names the release the IDs or canaries point to.
-Severity follows the score. Cross-listing dedupe (the same offer relisted under a new URL) and
+Severity follows the score. A listing with an alert that is seen again scoring below the
+threshold (reworded, or rescored by a newer matcher) keeps its alert as triage left it, and the
+alert's history records the new score once (``rescored``, ``below_threshold``). Cross-listing dedupe (the same offer relisted under a new URL) and
 cases come with the full alerts issue.
 """
 
@@ -17,7 +19,12 @@ from datetime import datetime
 from sqlmodel import Session
 
 from storage.models import AlertCreate, Listing, Match, MatcherKind, Severity
-from storage.queries import latest_matches_for_run, matches_for_run, upsert_alert
+from storage.queries import (
+    latest_matches_for_run,
+    matches_for_run,
+    note_score_below_threshold,
+    upsert_alert,
+)
 
 SAMPLE_FOUND_VERDICT = "participant-level"
 SAMPLE_FOUND_SCORE = 1.0
@@ -76,6 +83,14 @@ def raise_alerts_for_run(
     for listing_id, found in sorted(_evidence_for_run(session, run_id).items()):
         text_hit = found.text is not None and found.text.score >= rule.threshold
         if not (text_hit or found.samples):
+            if found.text is not None:  # an alerted listing that now scores below: say so
+                note_score_below_threshold(
+                    session=session,
+                    dedupe_key=f"listing:{listing_id}",
+                    score=found.text.score,
+                    threshold=rule.threshold,
+                    now=now,
+                )
             continue
         score = found.text.score if text_hit and found.text else 0.0
         reasons: list[str] = []  # proof first: linked samples, then the text's reasons

@@ -16,6 +16,7 @@ from storage.queries.alerts import (
     get_alert,
     list_alert_events,
     list_alerts,
+    note_score_below_threshold,
     set_alert_status,
     upsert_alert,
 )
@@ -80,6 +81,7 @@ __all__ = [
     "mark_notification_failed",
     "mark_notification_sent",
     "matches_for_run",
+    "note_score_below_threshold",
     "record_match",
     "revoke_api_token",
     "set_alert_status",

@@ -51,6 +51,45 @@ def upsert_alert(*, session: Session, alert_in: AlertCreate, now: datetime) -> t
     return alert, False
 
 
+def note_score_below_threshold(
+    *, session: Session, dedupe_key: str, score: float, threshold: float, now: datetime
+) -> Alert | None:
+    """Record that the listing behind an existing alert now scores ``score``, below the alert
+    threshold; ``None`` when there is no such alert.
+
+    The alert keeps its score, severity, reasons and status: a listing reworded under the
+    threshold is not a resolved leak (sellers reword to slip past filters), and closing it is
+    triage's decision. What changes is its history: a ``rescored`` event with the old and new
+    scores and ``below_threshold``, written once per new score (not on every crawl that sees
+    the same text again), and ``last_seen_at``.
+    """
+    now = require_aware(now)
+    alert = session.exec(select(Alert).where(Alert.dedupe_key == dedupe_key)).first()
+    if alert is None:
+        return None
+    alert.last_seen_at = max(alert.last_seen_at, now)
+    last = session.exec(
+        select(AlertEvent)
+        .where(AlertEvent.alert_id == alert.id, AlertEvent.kind == AlertEventKind.RESCORED)
+        .order_by(col(AlertEvent.at).desc(), col(AlertEvent.id).desc())
+    ).first()
+    if (
+        last is not None
+        and last.detail.get("below_threshold") is True
+        and abs(float(last.detail.get("new_score", -1.0)) - score) <= SCORE_EPSILON
+    ):
+        return alert  # this score is already in the history
+    detail = {
+        "old_score": alert.score,
+        "new_score": score,
+        "threshold": threshold,
+        "below_threshold": True,
+    }
+    alert.updated_at = now
+    _add_event(session, alert, AlertEventKind.RESCORED, now=now, detail=detail)
+    return alert
+
+
 def set_alert_status(
     *,
     session: Session,

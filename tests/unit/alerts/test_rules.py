@@ -147,3 +147,41 @@ def test_threshold_is_respected(engine: Engine) -> None:
             )
             == []
         )
+
+
+def test_an_alerted_listing_scoring_below_the_threshold_keeps_its_alert_and_says_so(
+    engine: Engine,
+) -> None:
+    """A seller rewording a listing under the threshold does not close or downgrade its alert;
+    the alert's history records the new score, once per new score."""
+    url = "http://127.0.0.1:1/leak"
+    rule = AlertRule(threshold=0.6)
+    with session_scope(engine) as session:
+        raise_alerts_for_run(
+            session=session, run_id=crawl_once(engine, {url: ("leak-offer", 0.9)}, NOW), rule=rule,
+            now=NOW,
+        )  # fmt: skip
+    for hours, score in ((6, 0.3), (12, 0.3), (18, 0.2)):
+        later = NOW + timedelta(hours=hours)
+        run = crawl_once(engine, {url: ("related", score)}, later)
+        with session_scope(engine) as session:
+            assert raise_alerts_for_run(session=session, run_id=run, rule=rule, now=later) == []
+    with session_scope(engine) as session:
+        (alert,) = list_alerts(session=session)
+        assert alert.score == 0.9 and alert.severity == Severity.CRITICAL
+        assert alert.status == "open"
+        assert alert.last_seen_at == NOW + timedelta(hours=18)
+        assert alert.id is not None
+        events = list_alert_events(session=session, alert_id=alert.id)
+        assert [e.kind for e in events] == ["created", "rescored", "rescored"]
+        assert [e.detail["new_score"] for e in events[1:]] == [0.3, 0.2]
+        assert all(e.detail["below_threshold"] and e.detail["old_score"] == 0.9 for e in events[1:])
+
+
+def test_a_listing_never_alerted_scoring_below_the_threshold_raises_nothing(
+    engine: Engine,
+) -> None:
+    run = crawl_once(engine, {"http://127.0.0.1:1/related": ("related", 0.3)}, NOW)
+    with session_scope(engine) as session:
+        assert raise_alerts_for_run(session=session, run_id=run, rule=AlertRule(), now=NOW) == []
+        assert list_alerts(session=session) == []

@@ -25,6 +25,7 @@ from storage.models import (
 from storage.queries import (
     add_snapshot,
     get_or_create_source,
+    note_score_below_threshold,
     start_crawl_run,
     upsert_alert,
     upsert_listing,
@@ -89,6 +90,9 @@ def client(tmp_path: Path) -> Iterator[tuple[httpx.Client, int, str]]:
         )
         assert alert.id is not None
         alert_id = alert.id
+        note_score_below_threshold(  # seen again, reworded under the threshold
+            session=session, dedupe_key=alert.dedupe_key, score=0.3, threshold=0.5, now=NOW
+        )
         token, _ = issue_token(session=session, name="analyst", scopes=[TokenScope.READ], now=NOW)
     app = create_app(
         DashboardConfig(engine=engine, evidence_dir=tmp_path / "evidence", secret_key=b"k" * 32)
@@ -118,6 +122,14 @@ def test_alert_page_shows_evidence_hashes(client: tuple[httpx.Client, int, str])
     assert sha in page.text and "<script>" not in page.text
 
 
+def test_alert_page_says_when_the_listing_scored_below_the_threshold(
+    client: tuple[httpx.Client, int, str],
+) -> None:
+    http, alert_id, _ = client
+    page = http.get(f"/alerts/{alert_id}").text
+    assert "rescored: 0.95 → 0.30, below the alert threshold; the alert stays as triaged" in page
+
+
 def test_api_lists_and_details_alerts(client: tuple[httpx.Client, int, str]) -> None:
     http, alert_id, sha = client
     alerts = http.get("/api/alerts").json()
@@ -125,7 +137,8 @@ def test_api_lists_and_details_alerts(client: tuple[httpx.Client, int, str]) -> 
     assert alerts[0]["title"] == EVIL_TITLE and alerts[0]["severity"] == "critical"
     detail = http.get(f"/api/alerts/{alert_id}").json()
     assert detail["snapshots"][0]["html_sha256"] == sha
-    assert [e["kind"] for e in detail["events"]] == ["created"]
+    assert [e["kind"] for e in detail["events"]] == ["created", "rescored"]
+    assert detail["events"][1]["detail"]["below_threshold"] is True
     assert http.get("/api/alerts", params={"status": "resolved"}).json() == []
     assert http.get("/api/alerts/999").status_code == 404
     assert http.get("/api/alerts", params={"limit": 0}).status_code == 422
