@@ -12,7 +12,7 @@ import pytest
 from matcher.listing_text import UK_BIOBANK_PROFILE, score_listing_text
 from matcher.text.evaluation import parse_corpus
 from matcher.text.model import ModelError, ngrams, parse_model, shown
-from matcher.text.profile import default_profile, parse_profile
+from matcher.text.profile import CohortProfile, default_profile, parse_profile
 from matcher.text.scoring import listing_body, rule_evidence
 from matcher.text.training import Example, train_model
 
@@ -129,14 +129,19 @@ def test_bad_model_files_are_named(text: str, message: str) -> None:
         parse_model(text, source="m.json")
 
 
-def test_the_models_share_is_capped(tmp_path: Path) -> None:
-    model = '{"format": 2, "bias": 0, "weights": {"sale": 40.0}}'
+def _with_model(tmp_path: Path, model: str, *, cap: float) -> CohortProfile:
+    """The shipped profile's rules with the wording model ``model`` (JSON) and ``cap``."""
     (tmp_path / "m.json").write_text(model, encoding="utf-8")
     shipped = (ROOT / "matcher" / "profiles" / "ukbiobank.yaml").read_text(encoding="utf-8")
     start = shipped.index("\nmodel:\n")
     end = shipped.index("\n\n", start + 1)
-    section = "\nmodel:\n  file: m.json\n  weight: 1\n  cap: 1.5\n"
-    profile = parse_profile(shipped[:start] + section + shipped[end:], folder=tmp_path)
+    section = f"\nmodel:\n  file: m.json\n  weight: 1\n  cap: {cap}\n"
+    return parse_profile(shipped[:start] + section + shipped[end:], folder=tmp_path)
+
+
+def test_the_models_share_is_capped(tmp_path: Path) -> None:
+    model = '{"format": 2, "bias": 0, "weights": {"sale": 40.0}}'
+    profile = _with_model(tmp_path, model, cap=1.5)
     result = score_listing_text(title="UK Biobank data for sale", text="", profile=profile)
     assert any(r.startswith("wording like the corpus's leak offers (+1.5)") for r in result.reasons)
 
@@ -155,12 +160,7 @@ def test_clear_cases_are_the_rules_alone() -> None:
 def test_kinds_of_evidence_are_weighed_and_named(tmp_path: Path) -> None:
     """The model also weighs which kinds of rule evidence were found, and its reason names them."""
     model = '{"format": 2, "bias": 0, "weights": {"#neg:buying": -3.0, "#cue:contact": 0.5}}'
-    (tmp_path / "m.json").write_text(model, encoding="utf-8")
-    shipped = (ROOT / "matcher" / "profiles" / "ukbiobank.yaml").read_text(encoding="utf-8")
-    start = shipped.index("\nmodel:\n")
-    end = shipped.index("\n\n", start + 1)
-    section = "\nmodel:\n  file: m.json\n  weight: 1\n  cap: 4\n"
-    profile = parse_profile(shipped[:start] + section + shipped[end:], folder=tmp_path)
+    profile = _with_model(tmp_path, model, cap=4)
     result = score_listing_text(
         title="求购UKB数据 价格好商量", text="有的朋友联系我,真实数据", profile=profile
     )
