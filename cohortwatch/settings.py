@@ -94,6 +94,13 @@ class Settings(BaseSettings):
         ge=0,
         description="Uploads POST /api/scan lets wait for a slot; more get 503 with Retry-After.",
     )
+    scan_memory_kept_bytes: int = Field(
+        default=1536 * 1024 * 1024,
+        ge=0,
+        le=2**31 - 1,
+        description="serve keeps up to this much memory a scan frees for the next scan "
+        "(fresh memory is slow to touch); 0: the C library returns it as usual.",
+    )
     scan_index_all_families: bool = Field(
         default=True,
         description="serve sorts every fingerprint family into one index at start, so no scan "

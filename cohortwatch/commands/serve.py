@@ -40,12 +40,15 @@ def scan_config(settings: Settings) -> ScanConfig | None:
         return None
     from cohortwatch.errors import UsageError
     from cohortwatch.keys import load_key
+    from cohortwatch.memory import keep_memory_for_service
     from dashboard.scan_api import ScanConfig
     from matcher.fingerprint import check_key, load_fingerprint
     from matcher.scan import prepare_service
 
     if not settings.fingerprint_path.is_file():
         raise UsageError(f"fingerprint {settings.fingerprint_path} does not exist")
+    # before any thread starts: a scan's freed memory serves the next one
+    keep_memory_for_service(kept_bytes=settings.scan_memory_kept_bytes)
     key = load_key(settings.fingerprint_key_file, settings)
     fingerprint = load_fingerprint(settings.fingerprint_path)
     check_key(fingerprint, key)
