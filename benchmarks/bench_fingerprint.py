@@ -5,11 +5,13 @@ fingerprint build`` does it (its ``read_cohort_file``: a large CSV is parsed fro
 headers are mapped, every family keyed); the baseline is ``polars.read_csv`` of the same file.
 Then a 1,000,000-row file (half of it cohort rows, half a second synthetic cohort) is scanned the
 way ``cohortwatch scan`` does it (loading the fingerprint and the numba kernels inside the
-timing), and the way ``cohortwatch serve`` does it (kernels loaded and every family sorted once,
-before: ``prepare_service``), against its own ``polars.read_csv``. Build and scan run in child
-processes so their peak memory (max RSS) is their own, after a child that warms the bytecode and
-numba caches. The machine is shared and noisy, so each is timed ``REPEATS`` times, alternating
-with its baseline, and the medians are compared.
+timing), and the way ``cohortwatch serve`` does it (its memory policy, kernels loaded and every
+family sorted once, before: ``prepare_service``), against its own ``polars.read_csv``: the first
+scan in a fresh process, and in steady state (one service process alternating ``read_csv`` and
+a scan, so each finds the memory its previous run left; with serve's memory policy and
+without). Build and scan run in child processes so their peak memory (VmHWM) is their own,
+after a child that warms the bytecode and numba caches. The machine is shared and noisy, so
+each is timed ``REPEATS`` times, alternating with its baseline, and the medians are compared.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ import polars as pl
 ROWS = 500_000
 SCAN_ROWS = 1_000_000
 REPEATS = 3
+STEADY_ROUNDS = 7  # read_csv and scan pairs in one service process; the first WARM_FROM not counted
+WARM_FROM = 2
 
 CHILD = r"""
 import json, resource, sys, time
@@ -36,14 +40,37 @@ from matcher.dictionary import load_dictionary
 from matcher.fingerprint import build_fingerprint, load_fingerprint, save_fingerprint
 from matcher.samples import Limits
 from matcher.scan import scan_path
+def peak_bytes():  # this process's own peak RSS (a child's ru_maxrss starts at its parent's)
+    status = Path("/proc/self/status").read_text().split("VmHWM:")[1]
+    return int(status.split()[0]) * 1024
 mode, path, fp_path, key_hex = sys.argv[1:5]
 key = bytes.fromhex(key_hex)
 d = load_dictionary()
 limits = Limits(max_total_bytes=8 * 1024**3, max_rows=10**8)
-if mode == "service":  # as `cohortwatch serve` scans: what it prepares once, before serving
+if mode in ("service", "steady"):  # as `cohortwatch serve` scans: what it does once, before
+    from cohortwatch.memory import keep_memory_for_service
     from matcher.scan import prepare_service
+    keep_memory_for_service(kept_bytes=int(sys.argv[5]))  # 0: glibc's default
     fp = load_fingerprint(Path(fp_path))
     prepare_service(fp)
+if mode == "steady":  # one service process: read_csv and a scan (in a worker thread, as serve
+    # runs it) alternating, so both find the memory their last run left
+    from concurrent.futures import ThreadPoolExecutor
+    import polars as pl
+    reads, scans = [], []
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        for _ in range(int(sys.argv[6])):
+            started = time.perf_counter()
+            pl.read_csv(path, infer_schema=False)
+            reads.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            pool.submit(scan_path, Path(path), fingerprint=fp, key=key, dictionary=d,
+                        limits=limits).result()
+            scans.append(time.perf_counter() - started)
+    statm = Path("/proc/self/statm").read_text().split()
+    print(json.dumps({"reads": reads, "scans": scans, "peak_bytes": peak_bytes(),
+                      "rss_bytes": int(statm[1]) * resource.getpagesize()}))
+    sys.exit(0)
 started = time.perf_counter()
 if mode == "build":
     from cohortwatch.commands.fingerprint import read_cohort_file
@@ -58,8 +85,7 @@ else:
     result = scan_path(Path(path), fingerprint=fp, key=key, dictionary=d, limits=limits)
     extra = {"verdict": result.verdict, "linked": result.linked_rows, "rows": result.rows}
 seconds = time.perf_counter() - started
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-print(json.dumps({"seconds": seconds, "peak_bytes": peak, **extra}))
+print(json.dumps({"seconds": seconds, "peak_bytes": peak_bytes(), **extra}))
 """
 
 
@@ -72,13 +98,15 @@ def child_env() -> dict[str, str]:
     return env
 
 
-def child(*args: str) -> dict[str, object]:
+def child(*args: str, service: bool = False) -> dict[str, object]:
+    """A child's result; ``service``: in the environment the systemd unit gives serve."""
+    env = child_env() | ({"MALLOC_ARENA_MAX": "1"} if service else {})
     out = subprocess.run(
         [sys.executable, "-c", CHILD, *args],
         check=True,
         capture_output=True,
         text=True,
-        env=child_env(),
+        env=env,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -115,6 +143,7 @@ def read_seconds_fresh(path: Path) -> float:
 
 
 def main() -> None:
+    from cohortwatch.settings import Settings
     from cohortwatch.synth import generate_cohort, write_cohort
     from matcher.dictionary import load_dictionary
 
@@ -137,9 +166,14 @@ def main() -> None:
             scans.append(child("scan", str(scan_path), str(fp), key))
             scan_bases.append(read_seconds(scan_path))
             fresh_bases.append(read_seconds_fresh(scan_path))
+        kept = str(Settings.model_fields["scan_memory_kept_bytes"].default)
         for _ in range(REPEATS):
-            services.append(child("service", str(scan_path), str(fp), key))
+            services.append(child("service", str(scan_path), str(fp), key, kept, service=True))
             service_bases.append(read_seconds(scan_path))
+        steady = {}
+        for policy in (kept, "0"):  # serve's memory policy, then the C library's default
+            args = ("steady", str(scan_path), str(fp), key, policy, str(STEADY_ROUNDS))
+            steady[policy] = child(*args, service=policy != "0")
         mb = cohort_path.stat().st_size / 1e6
         scan_mb = scan_path.stat().st_size / 1e6
     build, scan = builds[-1], scans[-1]
@@ -168,6 +202,20 @@ def main() -> None:
           f"once before, as `cohortwatch serve` does): {v_s:.2f} s; polars read_csv "
           f"{v_base:.2f} s; ratio {v_s / v_base:.2f}x; "
           f"runs {_runs(services, service_bases)}")  # fmt: skip
+    for policy, run in steady.items():
+        reads, runs = run["reads"], run["scans"]
+        warm_scan, warm_read = median(runs[WARM_FROM:]), median(reads[WARM_FROM:])
+        kept_text = (
+            f"memory kept up to {int(policy) / 2**30:.1f} GiB, as serve"
+            if policy != "0"
+            else "memory returned as glibc does by default"
+        )
+        print(f"scan as a service, steady state ({kept_text}; one process, read_csv and a scan "
+              f"in a worker thread alternating {STEADY_ROUNDS} times, medians of the last "
+              f"{STEADY_ROUNDS - WARM_FROM}): {warm_scan:.2f} s; polars read_csv {warm_read:.2f} s; "
+              f"ratio {warm_scan / warm_read:.2f}x; peak memory {int(run['peak_bytes']) / 1e9:.2f} GB, "
+              f"{int(run['rss_bytes']) / 1e9:.2f} GB held after; runs "
+              + ", ".join(f"{s:.2f}/{r:.2f}" for s, r in zip(runs, reads, strict=True)))  # fmt: skip
 
 
 def _runs(runs: list[dict[str, object]], bases: list[float]) -> str:
