@@ -202,14 +202,23 @@ def canonical_fields_csv(
     """
     plan = _plan(head, mappings, dictionary, keyed=keyed)
     kinds, fast, slow, eid = plan.kinds, plan.fast, list(plan.slow), plan.eid
+    # a set or dated array in adjacent columns is combined as it is read (its members unkept)
+    joined = {
+        field_id: j
+        for j, field_id in enumerate(
+            f for f, (kind, ps) in fast.items()
+            if kind in ("set", "dates") and not plan.checked[ps[0]]
+            and ps == list(range(ps[0], ps[0] + len(ps)))
+        )
+    }  # fmt: skip
     parsed = fastcsv.parse_columns(
         table.data, lines, delimiter=table.delimiter, kinds=kinds, codes=plan.codes,
         checked=plan.checked,
+        combined=[(fast[f][1], fast[f][0] == "set") for f in joined],
     )  # fmt: skip
     if parsed is None:
         return None
-    values, floats, valid, shown, unread, seen = parsed
-    stored = fastcsv.stored_columns(kinds, plan.checked)
+    values, floats, valid, shown, unread, seen, stored = parsed[:7]
     order = {int(c): j for j, c in enumerate(np.flatnonzero(stored))}
     numbers = {int(c): j for j, c in enumerate(np.flatnonzero(stored & (kinds == fastcsv.NUMBER)))}
     others = {int(c): j for j, c in enumerate(np.flatnonzero(stored & (kinds != fastcsv.NUMBER)))}
@@ -251,7 +260,11 @@ def canonical_fields_csv(
         if any(unread[p] for p in positions):
             slow.extend(positions)
             continue
-        made = block(kind, positions) if kind in ("dates", "set") else None
+        if field_id in joined:
+            j = joined[field_id]
+            made: Canon | None = Canon(parsed.combined[j].view(np.int64), parsed.combined_valid[j])
+        else:
+            made = block(kind, positions) if kind in ("dates", "set") else None
         canon = made if made is not None else _combined(kind, [member(p) for p in positions])
         if canon.count:
             fields[field_id] = canon

@@ -23,11 +23,13 @@ returns, empty or ragged lines) is refused as a whole (None).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import numba
 import numpy as np
 
+from matcher.code_kernels import _mix
 from matcher.prf import wait_warm_up
 
 NUMBER, CODE, DATE, ICD10, ID = 1, 2, 3, 4, 5
@@ -272,6 +274,33 @@ def _read(
     return status, code, 0.0, 0
 
 
+EARLIEST_NONE = np.iinfo(np.int64).max
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _add_member(
+    mixed: np.ndarray,
+    totals: np.ndarray,
+    counts: np.ndarray,
+    f: int,
+    first_col: int,
+    col: int,
+    code: int,
+    read: bool,
+) -> None:
+    """Add a member's code to its row's set as :func:`matcher.code_kernels.set_codes` does:
+    the sum of the distinct members' mixed codes and their count (the field's members are
+    the columns ``first_col`` to ``col``; an empty one mixes as 0)."""
+    mixed[col] = _mix(np.uint64(code)) if read else np.uint64(0)
+    if not read:
+        return
+    for e in range(first_col, col):  # a code repeated in one row counts once
+        if mixed[e] == mixed[col]:
+            return
+    totals[f] += mixed[col]
+    counts[f] += 1
+
+
 @numba.njit(parallel=True, cache=True, nogil=True)
 def _parse(
     buf: np.ndarray,
@@ -290,12 +319,21 @@ def _parse(
     shown: np.ndarray,
     unread: np.ndarray,
     seen: np.ndarray,
+    combined_of: np.ndarray,
+    combined_set: np.ndarray,
+    combined_first: np.ndarray,
+    combined: np.ndarray,
+    combined_valid: np.ndarray,
     broken: np.ndarray,
 ) -> None:
     ncols = kinds.size
     size = buf.size
     rows = valid.shape[1]
+    fields = combined_set.size
     for c in numba.prange(bounds.size - 1):
+        mixed = np.zeros(ncols, dtype=np.uint64)  # a set member's mixed code, this row
+        totals = np.zeros(fields, dtype=np.uint64)  # per combined field, this row
+        counts = np.zeros(fields, dtype=np.int64)
         line = first[c]
         p = bounds[c]
         stop = bounds[c + 1]
@@ -307,6 +345,11 @@ def _parse(
             if r >= rows:
                 broken[0] = 1
                 break
+            for f in range(fields):
+                totals[f] = 0
+                counts[f] = 0
+                if not combined_set[f]:
+                    totals[f] = np.uint64(EARLIEST_NONE)
             col = 0
             while True:
                 if p < size and buf[p] == QUOTE:
@@ -338,7 +381,15 @@ def _parse(
                         if status < 0:
                             unread[col] = 1
                         slot = slots[col]
-                        if slot < 0:  # only whether the column holds a value
+                        f = combined_of[col]
+                        if f >= 0:  # a member of a set or dated array, combined as it is read
+                            if combined_set[f]:
+                                first_col = combined_first[f]
+                                read = status == 1
+                                _add_member(mixed, totals, counts, f, first_col, col, code, read)
+                            elif status == 1 and code < np.int64(totals[f]):
+                                totals[f] = np.uint64(code)
+                        elif slot < 0:  # only whether the column holds a value
                             if status == 1:
                                 seen[col] = 1
                         elif kind == NUMBER:
@@ -354,6 +405,15 @@ def _parse(
                 col += 1
             if col != ncols - 1:
                 broken[0] = 1  # a ragged line
+            if r >= 0:
+                for f in range(fields):
+                    if combined_set[f]:
+                        combined[f, r] = _mix(totals[f] ^ np.uint64(counts[f]))
+                        combined_valid[f, r] = counts[f] > 0
+                    else:  # as code_kernels.earliest: 0 when no member has a date
+                        present = np.int64(totals[f]) != EARLIEST_NONE
+                        combined[f, r] = totals[f] if present else np.uint64(0)
+                        combined_valid[f, r] = present
             while p < size and buf[p] != NEWLINE:
                 p += 1
             p += 1
@@ -362,9 +422,9 @@ def _parse(
 class ParsedColumns(NamedTuple):
     """What :func:`parse_columns` read: the integer values of the stored non-number columns,
     the float values and decimals shown of the stored number columns (each in column order),
-    the validity of every stored column (in column order), and per column whether a cell was
-    not read (1: parse it the all-text way) and (a column only checked) whether it holds a
-    value (1)."""
+    the validity of every stored column (in column order); per column whether a cell was not
+    read (1: parse it the all-text way), whether a column only checked holds a value (1), and
+    whether its cells are stored; and each combined field's codes and validity."""
 
     values: np.ndarray
     floats: np.ndarray
@@ -372,12 +432,9 @@ class ParsedColumns(NamedTuple):
     shown: np.ndarray
     unread: np.ndarray
     seen: np.ndarray
-
-
-def stored_columns(kinds: np.ndarray, checked: np.ndarray | None) -> np.ndarray:
-    """The columns :func:`parse_columns` keeps the cells of (parsed, and not only checked)."""
-    stored = kinds != 0
-    return stored if checked is None else stored & ~checked.astype(np.bool_)
+    stored: np.ndarray
+    combined: np.ndarray
+    combined_valid: np.ndarray
 
 
 def parse_columns(
@@ -389,19 +446,34 @@ def parse_columns(
     codes: dict[int, np.ndarray],
     skip: int = 1,
     checked: np.ndarray | None = None,
+    combined: Sequence[tuple[Sequence[int], bool]] = (),
 ) -> ParsedColumns | None:
     """Parse the columns whose ``kinds`` are not 0, for every line after the first ``skip``
     (``lines`` from :func:`split_lines`).
 
     ``codes[col]`` holds the codes a CODE column accepts. A column marked in ``checked`` is
     only checked for a value: its cells are read until one is (``seen``) or one is not
-    (``unread``), and none is kept. None when the file does not split into lines of
-    ``kinds.size`` cells exactly as polars would split it.
+    (``unread``), and none is kept. Each ``combined`` field (adjacent member columns, and
+    True for a set, False for dated members) is combined as it is read, into the code
+    :func:`matcher.code_kernels.set_codes` or the date :func:`matcher.code_kernels.earliest`
+    gives (as uint64 bits), and its members are not kept. None when the file does not split
+    into lines of ``kinds.size`` cells exactly as polars would split it.
     """
     bounds, first = lines
     buf = np.frombuffer(data, dtype=np.uint8)
     rows = max(0, int(first[-1]) - skip)
-    stored = stored_columns(kinds, checked)
+    combined_of = np.full(kinds.size, -1, dtype=np.int64)
+    combined_set = np.zeros(len(combined), dtype=np.bool_)
+    combined_first = np.zeros(len(combined), dtype=np.int64)
+    for f, (members, is_set) in enumerate(combined):
+        if list(members) != list(range(members[0], members[0] + len(members))):
+            raise ValueError("a combined field's members must be adjacent columns")
+        combined_of[list(members)] = f
+        combined_set[f] = is_set
+        combined_first[f] = members[0]
+    stored = (kinds != 0) & (combined_of < 0)
+    if checked is not None:
+        stored &= ~checked.astype(np.bool_)
     parsed = np.flatnonzero(stored)
     numbers = np.flatnonzero(stored & (kinds == NUMBER))
     others = np.flatnonzero(stored & (kinds != NUMBER))
@@ -419,15 +491,18 @@ def parse_columns(
     shown = np.empty(floats.shape, dtype=np.uint8)
     unread = np.zeros(kinds.size, dtype=np.uint8)
     seen = np.zeros(kinds.size, dtype=np.uint8)
+    joined = np.empty((len(combined), rows), dtype=np.uint64)
+    joined_valid = np.empty((len(combined), rows), dtype=np.bool_)
     broken = np.zeros(1, dtype=np.uint8)
     wait_warm_up("fastcsv")
     _parse(
         buf, bounds, first, skip, ord(delimiter), kinds.astype(np.int8), slots, vslots,
-        key_starts, keys, values, floats, valid, shown, unread, seen, broken,
+        key_starts, keys, values, floats, valid, shown, unread, seen, combined_of, combined_set,
+        combined_first, joined, joined_valid, broken,
     )  # fmt: skip
     if broken[0]:
         return None
-    return ParsedColumns(values, floats, valid, shown, unread, seen)
+    return ParsedColumns(values, floats, valid, shown, unread, seen, stored, joined, joined_valid)
 
 
 def load_kernels() -> None:
