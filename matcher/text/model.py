@@ -173,7 +173,7 @@ class WordingModel:
                 if weight is not None:
                     shares[triple] = weight
             prev2, prev = prev, token
-        for feature in features:
+        for feature in sorted(features):  # a set's order differs between processes
             if feature in weights:
                 shares[feature] = weights[feature]
         return self.bias + sum(shares.values()), shares
