@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from pathlib import Path
 
@@ -11,9 +10,8 @@ import click
 from cohortwatch.commands.match import PROFILE_PATH, profile_option
 from cohortwatch.errors import UsageError
 from matcher.text.evaluation import LabelledListing, evaluate, format_report, parse_corpus
-from matcher.text.model import ModelError
-from matcher.text.scoring import listing_body, rule_evidence
-from matcher.text.training import Example, train_model
+from matcher.text.model import train_model
+from matcher.text.scoring import listing_body
 
 MAX_CORPUS_BYTES = 50_000_000
 
@@ -97,7 +95,6 @@ def listings(corpus: Path, split: str, profile_path: Path | None, show_errors: i
     required=True,
     help="Learn from the listings of this split; repeat for several. Never the held-out ones.",
 )
-@PROFILE_PATH
 @click.option(
     "--out",
     "out_path",
@@ -105,15 +102,11 @@ def listings(corpus: Path, split: str, profile_path: Path | None, show_errors: i
     required=True,
     help="Where to write the model (JSON); name it in the profile's 'model' section.",
 )
-def train_model_command(
-    corpus: Path, splits: tuple[str, ...], profile_path: Path | None, out_path: Path
-) -> None:
-    """Learn a profile's wording model from labelled listings.
+def train_model_command(corpus: Path, splits: tuple[str, ...], out_path: Path) -> None:
+    """Learn the wording model of a profile from labelled listings.
 
-    A logistic regression over words, Chinese characters, their pairs and the kinds of evidence
-    the profile's rules find, trained as a correction to the rules' log-odds where they leave the
-    verdict within the profile's model cap of the threshold (the model in the profile is ignored
-    while training). Deterministic for the same corpus, splits and rules. Train on the
+    A logistic regression over words, Chinese characters and their pairs: leak offers against
+    everything else. The result is deterministic for the same corpus and splits. Train on the
     development splits only, then measure with `eval listings` on a split it never saw.
 
     Example:
@@ -122,31 +115,21 @@ def train_model_command(
         cohortwatch eval train-model tests/data/listings --split dev --split blind \\
             --out matcher/profiles/ukbiobank-wording.json
     """
-    rules = profile_option(profile_path, with_model=False)
     listings = [x for split in splits for x in load_corpus(corpus, split=split)]
     variants = Counter(x.group for x in listings)
-    examples = []
-    for x in listings:
-        body = listing_body(title=x.title, text=x.text)
-        found = rule_evidence(body, rules)
-        if found is not None:  # a listing that names nothing is decided without the model
-            offer, weight = x.label == "leak-offer", 1 / variants[x.group]
-            examples.append(Example(body, offer, weight, found[0], found[1]))
-    p = rules.leak_offer_threshold
-    try:
-        model = train_model(
-            examples, threshold=math.log(p / (1 - p)), cap=rules.model_cap, trained_on=splits
-        )
-    except ModelError as exc:
-        raise UsageError(str(exc)) from None
+    examples = [
+        (listing_body(title=x.title, text=x.text), x.label == "leak-offer", 1 / variants[x.group])
+        for x in listings
+    ]
+    model = train_model(examples, trained_on=splits)
     try:
         out_path.write_text(model.to_json() + "\n", encoding="utf-8")
     except OSError as exc:
         raise UsageError(f"cannot write {out_path}: {exc.strerror or exc}") from exc
-    offers = sum(x.offer for x in examples)
+    offers = sum(offer for _, offer, _ in examples)
     click.echo(
-        f"learned from {len(examples)} listings that name the cohort ({offers} leak offers) of "
-        f"{', '.join(splits)}: {len(model.weights)} weights, written to {out_path}"
+        f"learned from {len(examples)} listings ({offers} leak offers) of {', '.join(splits)}: "
+        f"{len(model.weights)} n-gram weights, written to {out_path}"
     )
 
 

@@ -45,12 +45,9 @@ def read_listing(source: str) -> tuple[str, bool]:
     return text, is_html
 
 
-def profile_option(path: Path | None, *, with_model: bool = True) -> CohortProfile:
-    """The profile at ``path``, or the shipped UK Biobank profile (``with_model=False``: its
-    rules alone, for training a new wording model)."""
-    if path is None:
-        return default_profile(with_model=with_model)
-    return load_profile(path, with_model=with_model)
+def profile_option(path: Path | None) -> CohortProfile:
+    """The profile at ``path``, or the shipped UK Biobank profile."""
+    return default_profile() if path is None else load_profile(path)
 
 
 PROFILE_PATH = click.option(

@@ -94,7 +94,6 @@ class CohortProfile:
     descriptors: tuple[str, ...] = ()  # phrases that identify the cohort without its name
     descriptor_min: int = 2  # distinct descriptors that count as naming the cohort
     ambiguous_aliases: frozenset[str] = frozenset()  # aliases that also name something else
-    corroborating: tuple[str, ...] = ()  # terms showing an ambiguous alias means the cohort
     other_meanings: tuple[str, ...] = ()  # phrases showing an ambiguous alias means that
     name_patterns: tuple[str, ...] = ()  # regexes that name the cohort in other words
     model: WordingModel | None = None  # learned wording log-odds, added for named listings
@@ -209,16 +208,10 @@ def _with_dictionary_titles(fields: tuple[FieldTerms, ...], wanted: Any) -> tupl
 
 
 def parse_profile(
-    text: str,
-    *,
-    source: str = "profile",
-    folder: Path | Traversable | None = None,
-    with_model: bool = True,
+    text: str, *, source: str = "profile", folder: Path | Traversable | None = None
 ) -> CohortProfile:
     """Parse a cohort profile from YAML text; ``source`` names it in error messages, ``folder``
-    is where its wording model file is (needed only when the profile has a ``model`` section).
-    ``with_model=False`` reads the ``model`` section's weight and cap but not its file: the rules
-    alone, as a new model is trained on them."""
+    is where its wording model file is (needed only when the profile has a ``model`` section)."""
     if len(text) > MAX_PROFILE_BYTES:
         raise ProfileError(f"{source}: profile is larger than {MAX_PROFILE_BYTES} bytes")
     try:
@@ -234,17 +227,14 @@ def parse_profile(
         section = data.get("model")
         if section is None:
             return profile
-        model, weight, cap = _model(section, folder if with_model else None, load=with_model)
+        model, weight, cap = _model(section, folder)
     except ProfileError as exc:
         raise ProfileError(f"{source}: {exc}") from None
     return replace(profile, model=model, model_weight=weight, model_cap=cap)
 
 
-def _model(
-    section: Any, folder: Path | Traversable | None, *, load: bool = True
-) -> tuple[WordingModel | None, float, float]:
-    """The wording model the ``model`` section names, read from the profile's folder (unless
-    ``load`` is false), with its weight and cap."""
+def _model(section: Any, folder: Path | Traversable | None) -> tuple[WordingModel, float, float]:
+    """The wording model the ``model`` section names, read from the profile's folder."""
     if not isinstance(section, Mapping) or not isinstance(section.get("file"), str):
         raise ProfileError("profile section 'model' needs 'file' (a JSON file beside it)")
     weight = _number(section.get("weight", 1.0), "model.weight")
@@ -254,8 +244,6 @@ def _model(
     name = section["file"]
     if "/" in name or "\\" in name or name.startswith("."):
         raise ProfileError(f"model file {name!r} must be a plain file name beside the profile")
-    if not load:
-        return None, weight, cap
     if folder is None:
         raise ProfileError("profile has a 'model' section but no folder to read its file from")
     try:
@@ -337,13 +325,12 @@ def _build(data: Mapping[str, Any]) -> CohortProfile:
         descriptor_min=int(_number(descriptors.get("min_distinct", 2), "descriptors.min_distinct")),
         ambiguous_aliases=frozenset(_terms(ambiguous.get("aliases"), "ambiguous.aliases")),
         other_meanings=_terms(ambiguous.get("other_meanings"), "ambiguous.other_meanings"),
-        corroborating=_terms(ambiguous.get("corroborated_by"), "ambiguous.corroborated_by"),
         name_patterns=_patterns(data.get("name_patterns")),
     )
 
 
-def load_profile(path: Path, *, with_model: bool = True) -> CohortProfile:
-    """Read and parse the profile at ``path`` (``with_model``: see :func:`parse_profile`)."""
+def load_profile(path: Path) -> CohortProfile:
+    """Read and parse the profile at ``path``."""
     try:
         with path.open("rb") as handle:
             raw = handle.read(MAX_PROFILE_BYTES + 1)
@@ -353,13 +340,12 @@ def load_profile(path: Path, *, with_model: bool = True) -> CohortProfile:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ProfileError(f"profile {path} is not UTF-8 text") from exc
-    return parse_profile(text, source=str(path), folder=path.parent, with_model=with_model)
+    return parse_profile(text, source=str(path), folder=path.parent)
 
 
 @cache
-def default_profile(*, with_model: bool = True) -> CohortProfile:
-    """The shipped UK Biobank profile (parsed once per process; ``with_model``: see
-    :func:`parse_profile`)."""
+def default_profile() -> CohortProfile:
+    """The shipped UK Biobank profile (parsed once per process)."""
     folder = resources.files("matcher.profiles")
     text = folder.joinpath(SHIPPED_PROFILE).read_text("utf-8")
-    return parse_profile(text, source=SHIPPED_PROFILE, folder=folder, with_model=with_model)
+    return parse_profile(text, source=SHIPPED_PROFILE, folder=folder)

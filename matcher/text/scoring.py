@@ -3,8 +3,8 @@
 ``score = sigmoid(bias + Σ weights)`` with the profile's log-odds weights: an alias hit (scaled by
 its similarity when fuzzy), each cue group (one term, or two and more distinct terms), a size
 claim, schema terms, negative contexts (summed, floored) and, when the profile has one and the
-rules leave the verdict within its cap, the wording model's correction (:mod:`matcher.text.model`:
-learned from the words and the kinds of evidence found), scaled and capped. A listing that never names the cohort is ``unrelated`` with score 0; one that
+rules leave the verdict within its cap, the wording model's log-odds (:mod:`matcher.text.model`),
+scaled and capped. A listing that never names the cohort is ``unrelated`` with score 0; one that
 names it is ``leak-offer`` at or above the profile's threshold and ``related`` below. Every
 contribution becomes a reason quoting the listing's own (normalised) words, so an analyst sees
 why without opening the page.
@@ -18,10 +18,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
+from heapq import nlargest
 from typing import Final
 
 from matcher.text.evidence import (
-    CompiledProfile,
     Hit,
     compile_profile,
     drop_other_meanings,
@@ -32,13 +32,12 @@ from matcher.text.evidence import (
 )
 from matcher.text.evidence import find_fuzzy_alias as _find_fuzzy_alias
 from matcher.text.hits import snippet
-from matcher.text.model import FEATURE_MARK, shown
+from matcher.text.model import shown
 from matcher.text.normalise import normalise
 from matcher.text.prefilter import any_needed, required_literals
 from matcher.text.profile import CUE_GROUPS, CohortProfile
-from matcher.text.terms import term_hits
 
-SCORER_VERSION: Final = "text-2.8"
+SCORER_VERSION: Final = "text-2.7"
 MAX_TITLE_CHARS: Final = 2_000
 MAX_TEXT_CHARS: Final = 50_000
 MAX_TERMS_QUOTED: Final = 4
@@ -180,13 +179,6 @@ def _uncorroborated(
     return not any(hit.term in offer_terms for hit in by_group.get(("cue", "offer"), ()))
 
 
-def _corroborated(body: str, compiled: CompiledProfile) -> bool:
-    """Whether the text holds a word that shows an ambiguous name means the cohort though no
-    data, size or field term stands beside it: file sharing ("网盘", "解压密码", "mirror",
-    "reupload"), the research platform ("dnanexus", "hesin") or a descriptor."""
-    return next(term_hits(body, compiled.corroborating), None) is not None
-
-
 def _name_reason(first: Hit, weight: float, described: list[Hit]) -> str:
     if described:
         terms = ", ".join(map(repr, dict.fromkeys([hit.term for hit in described])))
@@ -210,90 +202,6 @@ ByGroup = dict[tuple[str, str], list[Hit]]  # the evidence that counted, by (kin
 
 def _scored(body: str, profile: CohortProfile) -> tuple[TextScore, ByGroup]:
     """The score of normalised text, and the evidence that counted (none when it names nothing)."""
-    rules = _rules(body, profile)
-    if isinstance(rules, TextScore):
-        return rules, {}
-    logit, reasons = rules.logit, rules.reasons
-    # The wording model corrects the rules only where they leave the verdict within its cap of the
-    # threshold; clear cases are the rules' alone (it was trained the same way, model.py).
-    cap = profile.model_cap
-    if profile.model is not None and abs(logit - _threshold_logit(profile)) < cap:
-        model_logit, shares = profile.model.evidence(body, rules.features())
-        w = max(-cap, min(cap, profile.model_weight * model_logit))
-        logit += w
-        reasons.append(_model_reason(w, shares, body))
-    return _verdict(logit, reasons, rules.language, profile), rules.by_group
-
-
-class _Rules:
-    """What the profile's rules make of a listing that names the cohort."""
-
-    __slots__ = ("by_group", "cancelled", "language", "logit", "name", "reasons")
-
-    def __init__(
-        self,
-        logit: float,
-        reasons: list[str],
-        language: str,
-        by_group: ByGroup,
-        name: str,
-        cancelled: frozenset[str],
-    ) -> None:
-        self.logit = logit
-        self.reasons = reasons
-        self.language = language
-        self.by_group = by_group
-        self.name = name  # how it names the cohort: exact, fuzzy, pattern or descriptor
-        self.cancelled = cancelled  # negative groups that real data overrode
-
-    def features(self) -> frozenset[str]:
-        """The kinds of evidence found, as the wording model weighs them: "#name:fuzzy",
-        "#cue:offer" and "#cue:offer:2" (two distinct terms or more), "#size", "#schema",
-        "#schema:3", "#neg:buying", "#neg:buying:2", "#over:code" (a negative real data overrode).
-        """
-        found = [f"#name:{self.name}"]
-        schema: set[str] = set()
-        for (kind, group), hits in self.by_group.items():
-            if kind == "schema":
-                schema.update(hit.term for hit in hits)
-                continue
-            if kind == "size":
-                found.append("#size")
-                continue
-            if kind == "negative" and group in self.cancelled:
-                found.append(f"#over:{group}")
-                continue
-            label = "#cue:" if kind == "cue" else "#neg:"
-            found.append(label + group)
-            if _distinct(hits) >= 2:
-                found.append(f"{label}{group}:2")
-        if schema:
-            found.append("#schema")
-            if len(schema) >= 3:
-                found.append("#schema:3")
-        return frozenset(found)
-
-
-def rule_evidence(body: str, profile: CohortProfile) -> tuple[float, frozenset[str]] | None:
-    """The rules' log-odds for normalised text and the kinds of evidence they found, as the
-    wording model is trained on them; ``None`` when the text does not name the cohort."""
-    rules = _rules(body, profile)
-    if isinstance(rules, TextScore):
-        return None
-    return rules.logit, rules.features()
-
-
-def _name_kind(first: Hit, described: list[Hit]) -> str:
-    if described:
-        return "descriptor"
-    if first.group in ("pattern", "fuzzy"):
-        return first.group
-    return "exact"
-
-
-def _rules(body: str, profile: CohortProfile) -> TextScore | _Rules:
-    """The rules' log-odds and reasons for normalised text, or its final score when it does not
-    name the cohort."""
     language = detect_language(body)
     compiled = compile_profile(profile)
     aliases = drop_other_meanings(body, find_aliases(body, compiled), profile)
@@ -307,7 +215,7 @@ def _rules(body: str, profile: CohortProfile) -> TextScore | _Rules:
             described, evidence = find_descriptors(body, compiled)
             if not described:
                 none = (f"no name of {profile.name} found",)
-                return TextScore(0.0, TextVerdict.UNRELATED, none, language)
+                return TextScore(0.0, TextVerdict.UNRELATED, none, language), {}
             aliases = described
     weights = profile.weights
     strength = max(h.strength for h in aliases)
@@ -321,12 +229,12 @@ def _rules(body: str, profile: CohortProfile) -> TextScore | _Rules:
         if (hit.kind == "negative" or hit.group in _NEGATABLE) and _negated_close(hit):
             continue  # "no selling of medical data", "不是汇总统计", "not a scam"
         by_group[hit.kind, hit.group].append(hit)
-    if _uncorroborated(aliases, by_group, profile) and not _corroborated(body, compiled):
+    if _uncorroborated(aliases, by_group, profile):
         other = (
             f"{aliases[0].term!r} here is not {profile.name}: "
             "no data, size, field, research or offer term beside it",
         )
-        return TextScore(0.0, TextVerdict.UNRELATED, other, language)
+        return TextScore(0.0, TextVerdict.UNRELATED, other, language), by_group
     for group in CUE_GROUPS:
         hits = by_group.get(("cue", group))
         if hits:
@@ -358,8 +266,15 @@ def _rules(body: str, profile: CohortProfile) -> TextScore | _Rules:
             negative_total += w
             reasons.append(_labelled(f"negative context: {label}", w) + _quote(hits))
     logit += max(negative_total, weights.negative_floor)
-    name = _name_kind(aliases[0], described)
-    return _Rules(logit, reasons, language, by_group, name, frozenset(cancelled))
+    # The wording model may move the score by at most its cap, so it is consulted only when the
+    # rules leave the verdict within that reach of the threshold; clear cases are the rules' alone.
+    cap = profile.model_cap
+    if profile.model is not None and abs(logit - _threshold_logit(profile)) < cap:
+        model_logit, shares = profile.model.evidence(body)
+        w = max(-cap, min(cap, profile.model_weight * model_logit))
+        logit += w
+        reasons.append(_model_reason(w, shares, body))
+    return _verdict(logit, reasons, language, profile), by_group
 
 
 def _threshold_logit(profile: CohortProfile) -> float:
@@ -371,36 +286,16 @@ def _model_reason(weight: float, shares: dict[str, float], body: str) -> str:
     """The wording model's share of the score, the n-grams that pushed hardest its way, and the
     text around the strongest of them."""
     sign = 1.0 if weight >= 0 else -1.0
-    strongest = _strongest(shares, sign)
-    up = sign > 0
-    kind = "leak offers" if up else "listings that offer nothing"
+    pushing = ((w * sign, g) for g, w in shares.items() if w * sign > 0)
+    strongest = nlargest(MAX_TERMS_QUOTED, pushing)
+    kind = "leak offers" if weight >= 0 else "listings that offer nothing"
     opening = _labelled(f"wording like the corpus's {kind}", weight)
     if not strongest:
         return opening + "no single word stands out"
-    quoted = ", ".join(repr(shown(g)) for g in strongest)
-    words = [g for g in strongest if not g.startswith(FEATURE_MARK)]
-    if not words:  # only kinds of evidence ("[buying]"): the rules' reasons quote them
-        return opening + quoted
-    first = words[0].split(" ", 1)[0]
+    quoted = ", ".join(repr(shown(g)) for _, g in strongest)
+    first = strongest[0][1].split(" ", 1)[0]
     at = max(body.find(first), 0)
     return f"{opening}{quoted}: “{snippet(body, at, at + len(first))}”"
-
-
-def _strongest(shares: dict[str, float], sign: float) -> list[str]:
-    """The (at most :data:`MAX_TERMS_QUOTED`) n-grams whose shares push hardest in the
-    direction of ``sign``, strongest first; of equal shares, the one found first."""
-    best: list[tuple[float, str]] = []
-    for gram, share in shares.items():
-        push = share * sign
-        if push <= 0 or (len(best) == MAX_TERMS_QUOTED and push <= best[-1][0]):
-            continue
-        at = len(best)
-        while at and best[at - 1][0] < push:
-            at -= 1
-        best.insert(at, (push, gram))
-        if len(best) > MAX_TERMS_QUOTED:
-            best.pop()
-    return [gram for _, gram in best]
 
 
 def _verdict(logit: float, reasons: list[str], language: str, profile: CohortProfile) -> TextScore:

@@ -70,26 +70,21 @@ def test_bad_corpus_lines_are_named(line: str, message: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("split", "support", "recall"),
-    [("blind", 64, 0.93), ("blind2", 67, 0.93), ("blind3", 81, 0.93), ("blind5", 77, 0.93),
-     ("blind6", 77, 0.93), ("blind7", 78, 0.93), ("blind8", 79, 0.93), ("blind9", 79, 0.93),
-     ("blind10", 78, 0.93), ("blind11", 77, 0.93), ("blind12", 77, 0.93),
-     ("blind13", 79, 0.88), ("blind14", 77, 0.93), ("blind15", 85, 0.9)],
+    ("split", "support"),
+    [("blind", 64), ("blind2", 67), ("blind3", 81), ("blind5", 77), ("blind6", 77),
+     ("blind7", 78), ("blind8", 79), ("blind9", 79), ("blind10", 78), ("blind11", 77)],
 )  # fmt: skip
-def test_seen_blind_splits_stay_above_their_floor(split: str, support: int, recall: float) -> None:
+def test_seen_blind_splits_stay_above_their_floor(split: str, support: int) -> None:
     """The blind sets informed the rules of text-1.1 (blind), text-1.2 (blind2), text-1.3
     (blind3), text-2.1 (blind5), text-2.2 (blind6), text-2.3 (blind7), text-2.4 (blind8), text-2.6
-    (blind10) and text-2.7 (blind9, blind11), as the corpus README records, and from text-2.8
-    the wording model is trained on all of them and on blind12-15: a regression floor, not a
-    claim of quality on unseen text (blind4, blind16 and blind17 are not read).
+    (blind10) and text-2.7 (blind9, blind11), as the corpus README records: a regression floor,
+    not a claim of quality on unseen text (blind4, blind12 and blind13 are not read).
 
-    Leak offers with text-2.8 (training data of its model): precision 0.962 (blind12) to 1.000;
-    recall 1.000 (blind, blind2, blind9, blind10), 0.987-0.988 (blind3, blind6, blind12,
-    blind14), 0.974-0.975 (blind5, blind7, blind8, blind11), 0.937 (blind13), 0.929 (blind15:
-    some of its offers and blind13's never name the cohort in a way the rules know, and the
-    model only sees listings that do). The floor leaves a margin.
+    Leak offers after text-2.7: blind, blind2 1.000 / 1.000; blind3 1.000 / 0.975; blind5
+    1.000 / 0.987; blind6 0.974 / 0.987; blind7 0.987 / 0.962; blind8 1.000 / 0.962; blind9
+    0.987 / 0.987; blind10 0.987 / 0.962; blind11 1.000 / 0.948. The floor leaves a margin.
     """
     report = evaluate(parse_corpus(load(split), source=f"{split}.jsonl"), default_profile())
     leak = report.metric("leak-offer")
     assert leak.support == support
-    assert leak.recall >= recall and leak.precision >= 0.95, report
+    assert leak.recall >= 0.93 and leak.precision >= 0.95, report

@@ -46,7 +46,7 @@ def test_load_profile_reads_a_file_and_its_model(tmp_path: Path) -> None:
 )
 def test_bad_model_sections_are_named(tmp_path: Path, model_section: str, message: str) -> None:
     (tmp_path / "bad.json").write_text("{oops", encoding="utf-8")
-    (tmp_path / "shape.json").write_text('{"format": 2, "bias": "x"}', encoding="utf-8")
+    (tmp_path / "shape.json").write_text('{"format": 1, "bias": "x"}', encoding="utf-8")
     shipped = SHIPPED.read_text(encoding="utf-8")
     start = shipped.index("\nmodel:\n")
     end = shipped.index("\n\n", start + 1)

@@ -11,11 +11,9 @@ import pytest
 
 from matcher.listing_text import UK_BIOBANK_PROFILE, TextVerdict, score_listing_text
 from matcher.text.claims import centre_code_hits, price_hits
-from matcher.text.profile import ProfileError, default_profile, parse_profile
+from matcher.text.profile import ProfileError, parse_profile
 from matcher.text.scoring import MAX_PARTS, page_parts
 from tests.unit.matcher.test_text_profile import SHIPPED
-
-RULES_ONLY = default_profile(with_model=False)
 
 LEAK, RELATED, UNRELATED = TextVerdict.LEAK_OFFER, TextVerdict.RELATED, TextVerdict.UNRELATED
 RULES = [
@@ -82,6 +80,7 @@ RULES = [
     ("repo zh synthetic", "UKB教程 合成数据，非真实参与者，仅供练习代码", RELATED),
     ("course real data", "UK Biobank R course: practise Cox models on real data, webinar 3 pm, £49",
      RELATED),
+    ("course zh real data", "基于UKB真实数据的孟德尔随机化实战课程 录播 答疑 ¥299", RELATED),
     ("parser", "ukbparse: pip install ukbparse. Turns UK Biobank exports into a table, one row per "
      "participant. No data included.", RELATED),
     # offers written briefly: a price, a bundle, "I have a copy"
@@ -270,11 +269,8 @@ PAGES = [
 def test_parts_of_a_page(case: str, title: str, text: str, verdict: TextVerdict) -> None:
     result = score_listing_text(title=title, text=text, profile=UK_BIOBANK_PROFILE)
     assert result.verdict is verdict, result
-    if case == "reply sells":  # by the rules the page as a whole is a buy request: the reply
-        # decides (with the wording model the whole page already reads as an offer)
-        by_rules = score_listing_text(title=title, text=text, profile=RULES_ONLY)
-        assert by_rules.verdict is verdict
-        assert by_rules.reasons[0].startswith("part 2 of 2 of the page offers the data on its own")
+    if case == "reply sells":  # the page as a whole is a buy request: the reply decides
+        assert result.reasons[0].startswith("part 2 of 2 of the page offers the data on its own")
 
 
 def test_page_parts_join_short_lines_and_cap_their_number() -> None:
@@ -285,50 +281,3 @@ def test_page_parts_join_short_lines_and_cap_their_number() -> None:
     parts = page_parts(many)
     assert len(parts) <= MAX_PARTS
     assert " ".join(parts).split() == many.split()  # nothing lost
-
-
-@pytest.mark.parametrize(
-    ("title", "text"),
-    [
-        ("UKB 失效链接补档", "上次的链接挂了, 补个档, 网盘见评论区"),
-        ("reupload #UKB", "old channel got nuked, parts 1-7 on mega, pw in bio"),
-        ("UKB project seat for rent", "I add your user to our dnanexus project, USDT"),
-    ],
-)
-def test_file_sharing_and_platform_words_corroborate_an_ambiguous_name(
-    title: str, text: str
-) -> None:
-    """ "UKB" with no data, size or field term beside it names the cohort when files are shared
-    (netdisk, mirror, archive password, re-upload) or its research platform is named."""
-    result = score_listing_text(title=title, text=text, profile=RULES_ONLY)
-    assert result.verdict is not UNRELATED, result
-    bare = score_listing_text(title=title.replace("UKB", "ZZQ"), text=text, profile=RULES_ONLY)
-    assert bare.verdict is UNRELATED  # the name is what was found, not something else
-
-
-@pytest.mark.parametrize(
-    "title", ["UKB Crypto club: 50 USDT/month, join VIP", "UKB-104 keyboard, £59.99, delivery"]
-)
-def test_a_price_or_payment_alone_does_not_corroborate_an_ambiguous_name(title: str) -> None:
-    result = score_listing_text(title=title, text="", profile=RULES_ONLY)
-    assert result.verdict is UNRELATED, result
-
-
-COURSE_ZH = "基于UKB真实数据的孟德尔随机化实战课程 录播 答疑 ¥299"
-
-
-def test_a_paid_course_on_real_data_is_related_by_the_rules() -> None:
-    """A course "based on real UKB data" offers a course, not the data: real data said once only
-    adds its weight to a page of training words."""
-    assert score_listing_text(title=COURSE_ZH, text="", profile=RULES_ONLY).verdict is RELATED
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="known false alarm of text-2.8: the wording model, learned from corpora where courses "
-    "that hand out their real data are offers, lifts this paid course past the threshold",
-)
-def test_a_paid_course_on_real_data_is_related_by_the_shipped_scorer() -> None:
-    assert (
-        score_listing_text(title=COURSE_ZH, text="", profile=UK_BIOBANK_PROFILE).verdict is RELATED
-    )
