@@ -94,6 +94,7 @@ class CohortProfile:
     descriptors: tuple[str, ...] = ()  # phrases that identify the cohort without its name
     descriptor_min: int = 2  # distinct descriptors that count as naming the cohort
     ambiguous_aliases: frozenset[str] = frozenset()  # aliases that also name something else
+    corroborating: tuple[str, ...] = ()  # terms showing an ambiguous alias means the cohort
     other_meanings: tuple[str, ...] = ()  # phrases showing an ambiguous alias means that
     name_patterns: tuple[str, ...] = ()  # regexes that name the cohort in other words
     model: WordingModel | None = None  # learned wording log-odds, added for named listings
@@ -325,6 +326,7 @@ def _build(data: Mapping[str, Any]) -> CohortProfile:
         descriptor_min=int(_number(descriptors.get("min_distinct", 2), "descriptors.min_distinct")),
         ambiguous_aliases=frozenset(_terms(ambiguous.get("aliases"), "ambiguous.aliases")),
         other_meanings=_terms(ambiguous.get("other_meanings"), "ambiguous.other_meanings"),
+        corroborating=_terms(ambiguous.get("corroborated_by"), "ambiguous.corroborated_by"),
         name_patterns=_patterns(data.get("name_patterns")),
     )
 

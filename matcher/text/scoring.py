@@ -22,6 +22,7 @@ from heapq import nlargest
 from typing import Final
 
 from matcher.text.evidence import (
+    CompiledProfile,
     Hit,
     compile_profile,
     drop_other_meanings,
@@ -36,8 +37,9 @@ from matcher.text.model import shown
 from matcher.text.normalise import normalise
 from matcher.text.prefilter import any_needed, required_literals
 from matcher.text.profile import CUE_GROUPS, CohortProfile
+from matcher.text.terms import term_hits
 
-SCORER_VERSION: Final = "text-2.7"
+SCORER_VERSION: Final = "text-2.8"
 MAX_TITLE_CHARS: Final = 2_000
 MAX_TEXT_CHARS: Final = 50_000
 MAX_TERMS_QUOTED: Final = 4
@@ -179,6 +181,13 @@ def _uncorroborated(
     return not any(hit.term in offer_terms for hit in by_group.get(("cue", "offer"), ()))
 
 
+def _corroborated(body: str, compiled: CompiledProfile) -> bool:
+    """Whether the text holds a word that shows an ambiguous name means the cohort though no
+    data, size or field term stands beside it: file sharing ("网盘", "解压密码", "mirror",
+    "reupload"), the research platform ("dnanexus", "hesin") or a descriptor."""
+    return next(term_hits(body, compiled.corroborating), None) is not None
+
+
 def _name_reason(first: Hit, weight: float, described: list[Hit]) -> str:
     if described:
         terms = ", ".join(map(repr, dict.fromkeys([hit.term for hit in described])))
@@ -229,7 +238,7 @@ def _scored(body: str, profile: CohortProfile) -> tuple[TextScore, ByGroup]:
         if (hit.kind == "negative" or hit.group in _NEGATABLE) and _negated_close(hit):
             continue  # "no selling of medical data", "不是汇总统计", "not a scam"
         by_group[hit.kind, hit.group].append(hit)
-    if _uncorroborated(aliases, by_group, profile):
+    if _uncorroborated(aliases, by_group, profile) and not _corroborated(body, compiled):
         other = (
             f"{aliases[0].term!r} here is not {profile.name}: "
             "no data, size, field, research or offer term beside it",

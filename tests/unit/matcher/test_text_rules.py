@@ -281,3 +281,32 @@ def test_page_parts_join_short_lines_and_cap_their_number() -> None:
     parts = page_parts(many)
     assert len(parts) <= MAX_PARTS
     assert " ".join(parts).split() == many.split()  # nothing lost
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        ("UKB 失效链接补档", "上次的链接挂了, 补个档, 网盘见评论区"),
+        ("reupload #UKB", "old channel got nuked, parts 1-7 on mega, pw in bio"),
+        ("UKB project seat for rent", "I add your user to our dnanexus project, USDT"),
+    ],
+)
+def test_file_sharing_and_platform_words_corroborate_an_ambiguous_name(
+    title: str, text: str
+) -> None:
+    """ "UKB" with no data, size or field term beside it names the cohort when files are shared
+    (netdisk, mirror, archive password, re-upload) or its research platform is named."""
+    result = score_listing_text(title=title, text=text, profile=UK_BIOBANK_PROFILE)
+    assert result.verdict is not UNRELATED, result
+    bare = score_listing_text(
+        title=title.replace("UKB", "ZZQ"), text=text, profile=UK_BIOBANK_PROFILE
+    )
+    assert bare.verdict is UNRELATED  # the name is what was found, not something else
+
+
+@pytest.mark.parametrize(
+    "title", ["UKB Crypto club: 50 USDT/month, join VIP", "UKB-104 keyboard, £59.99, delivery"]
+)
+def test_a_price_or_payment_alone_does_not_corroborate_an_ambiguous_name(title: str) -> None:
+    result = score_listing_text(title=title, text="", profile=UK_BIOBANK_PROFILE)
+    assert result.verdict is UNRELATED, result
