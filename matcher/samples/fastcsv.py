@@ -16,9 +16,10 @@ numba pass over the bytes, into the arrays the canonical parsers would give:
 Any other non-empty cell marks its column *unread*, and the caller parses that column the
 all-text way, so the result is the same as the all-text path's for every file. A column the
 caller needs only to know holds a value (a field no linkage key is made of) is *checked*: its
-cells are read until one is read or unread, and none is kept. A file this
-parser cannot split exactly as polars would (quotes inside cells, cells spanning lines, carriage
-returns, empty or ragged lines) is refused as a whole (None).
+cells are read until one is read or unread, and none is kept. A set or dated array in adjacent
+columns can be *combined* as its cells are read (its set code or earliest date), its members
+not kept. A file this parser cannot split exactly as polars would (quotes inside cells, cells
+spanning lines, carriage returns, empty or ragged lines) is refused as a whole (None).
 """
 
 from __future__ import annotations
