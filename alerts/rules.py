@@ -7,8 +7,8 @@ listings), or any of its attachments holds participant-level rows of the cohort.
 alert critical, adds the scanner's reasons and names the release the IDs or canaries point to.
 Severity follows the score. A listing with an alert that is seen again scoring below the
 threshold (reworded, or rescored by a newer matcher) keeps its alert as triage left it, and the
-alert's history records the new score once (``rescored``, ``below_threshold``). Cross-listing dedupe (the same offer relisted under a new URL) and
-cases come with the full alerts issue.
+alert's history records the new score once (``rescored``, ``below_threshold``). Cross-listing
+dedupe (the same offer relisted under a new URL) and cases come with the full alerts issue.
 """
 
 from __future__ import annotations
