@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
+from sqlmodel import Session
 
 from dashboard.app import DashboardConfig, create_app
 from dashboard.scan_api import ScanConfig
@@ -19,6 +20,8 @@ from dashboard.tokens import issue_token
 from storage.db import make_engine, session_scope
 from storage.enums import TokenScope
 from storage.migrate import upgrade
+from storage.models import Alert, AlertCreate, Listing, ListingCreate, Severity
+from storage.queries import get_or_create_source, upsert_alert, upsert_listing
 from tests.servers import serve_app
 
 
@@ -105,3 +108,40 @@ def serve_dashboard(engine: Engine, tmp_path: Path) -> ServeDashboard:
         )
 
     return start
+
+
+def seed_alert(
+    session: Session,
+    *,
+    url: str,
+    title: str,
+    score: float,
+    severity: Severity,
+    reasons: list[str],
+    now: datetime,
+) -> tuple[Listing, Alert]:
+    """A listing of the demo source and its alert, as a crawl run and the alert rules leave them."""
+    source = get_or_create_source(
+        session=session, slug="demo", name="Demo", kind="marketplace", base_url="http://127.0.0.1:1"
+    )
+    assert source.id is not None
+    listing, _ = upsert_listing(
+        session=session,
+        listing_in=ListingCreate(source_id=source.id, url=url, title=title),
+        now=now,
+    )
+    assert listing.id is not None
+    alert, _ = upsert_alert(
+        session=session,
+        alert_in=AlertCreate(
+            dedupe_key=f"listing:{listing.id}",
+            listing_id=listing.id,
+            severity=severity,
+            score=score,
+            title=title,
+            reasons=reasons,
+        ),
+        now=now,
+    )
+    assert alert.id is not None
+    return listing, alert

@@ -9,58 +9,37 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import Engine
 
-from dashboard.app import DashboardConfig, create_app
-from dashboard.tokens import issue_token
-from storage.db import make_engine, session_scope
+from storage.db import session_scope
 from storage.evidence import EvidenceStore
-from storage.migrate import upgrade
-from storage.models import (
-    AlertCreate,
-    ListingCreate,
-    ListingSnapshotCreate,
-    Severity,
-    TokenScope,
-)
-from storage.queries import (
-    add_snapshot,
-    get_or_create_source,
-    note_score_below_threshold,
-    start_crawl_run,
-    upsert_alert,
-    upsert_listing,
-)
-from tests.servers import serve_app
+from storage.models import ListingSnapshotCreate, Severity
+from storage.queries import add_snapshot, note_score_below_threshold, start_crawl_run
+from tests.unit.dashboard.conftest import MakeToken, ServeDashboard, seed_alert
 
 NOW = datetime(2026, 4, 20, 9, 30, tzinfo=UTC)
 EVIL_TITLE = 'UK Biobank 全量 <script>alert("x")</script><img src=x onerror=alert(1)>'
 
 
 @pytest.fixture
-def client(tmp_path: Path) -> Iterator[tuple[httpx.Client, int, str]]:
-    url = f"sqlite:///{tmp_path / 'cw.db'}"
-    upgrade(url)
-    engine = make_engine(url)
-    store = EvidenceStore(tmp_path / "evidence")
-    html = store.put(b"<html><script>steal()</script>evidence</html>")
+def client(
+    engine: Engine, tmp_path: Path, serve_dashboard: ServeDashboard, make_token: MakeToken
+) -> Iterator[tuple[httpx.Client, int, str]]:
+    html = EvidenceStore(tmp_path / "evidence").put(
+        b"<html><script>steal()</script>evidence</html>"
+    )
     with session_scope(engine) as session:
-        source = get_or_create_source(
-            session=session,
-            slug="demo",
-            name="Demo",
-            kind="marketplace",
-            base_url="http://127.0.0.1:1",
-        )
-        assert source.id is not None
-        run = start_crawl_run(session=session, source_id=source.id, now=NOW)
-        listing, _ = upsert_listing(
-            session=session,
-            listing_in=ListingCreate(
-                source_id=source.id, url="http://127.0.0.1:1/offer/1.html", title=EVIL_TITLE
-            ),
+        listing, alert = seed_alert(
+            session,
+            url="http://127.0.0.1:1/offer/1.html",
+            title=EVIL_TITLE,
+            score=0.95,
+            severity=Severity.CRITICAL,
+            reasons=["names the cohort: “<b>uk biobank</b>”"],
             now=NOW,
         )
-        assert listing.id is not None
+        assert listing.id is not None and alert.id is not None
+        run = start_crawl_run(session=session, source_id=listing.source_id, now=NOW)
         add_snapshot(
             session=session,
             snapshot_in=ListingSnapshotCreate(
@@ -76,34 +55,16 @@ def client(tmp_path: Path) -> Iterator[tuple[httpx.Client, int, str]]:
                 rendered_with_browser=False,
             ),
         )
-        alert, _ = upsert_alert(
-            session=session,
-            alert_in=AlertCreate(
-                dedupe_key=f"listing:{listing.id}",
-                listing_id=listing.id,
-                severity=Severity.CRITICAL,
-                score=0.95,
-                title=EVIL_TITLE,
-                reasons=["names the cohort: “<b>uk biobank</b>”"],
-            ),
-            now=NOW,
-        )
-        assert alert.id is not None
-        alert_id = alert.id
         note_score_below_threshold(  # seen again, reworded under the threshold
             session=session, dedupe_key=alert.dedupe_key, score=0.3, threshold=0.5, now=NOW
         )
-        token, _ = issue_token(session=session, name="analyst", scopes=[TokenScope.READ], now=NOW)
-    app = create_app(
-        DashboardConfig(engine=engine, evidence_dir=tmp_path / "evidence", secret_key=b"k" * 32)
-    )
-    headers = {"Authorization": f"Bearer {token.text}"}
+        alert_id = alert.id
+    headers = {"Authorization": f"Bearer {make_token('analyst', 'read')}"}
     with (
-        serve_app(app) as base_url,
-        httpx.Client(base_url=base_url, headers=headers) as test_client,
+        serve_dashboard() as served,
+        httpx.Client(base_url=served.base_url, headers=headers) as http,
     ):
-        yield test_client, alert_id, html.sha256
-    engine.dispose()
+        yield http, alert_id, html.sha256
 
 
 def test_index_lists_alerts_with_text_escaped(client: tuple[httpx.Client, int, str]) -> None:

@@ -9,51 +9,32 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import Engine
 
 from crawler.demo.images import png_bytes
-from dashboard.app import DashboardConfig, create_app
-from dashboard.tokens import issue_token
-from storage.db import make_engine, session_scope
+from storage.db import session_scope
 from storage.evidence import EvidenceStore
-from storage.migrate import upgrade
-from storage.models import (
-    AlertCreate,
-    AttachmentCreate,
-    AttachmentKind,
-    ListingCreate,
-    Severity,
-    TokenScope,
-)
-from storage.queries import add_attachment, get_or_create_source, upsert_alert, upsert_listing
-from tests.servers import serve_app
+from storage.models import AttachmentCreate, AttachmentKind, Severity
+from storage.queries import add_attachment
+from tests.unit.dashboard.conftest import MakeToken, ServeDashboard, seed_alert
 
 NOW = datetime(2026, 4, 20, 9, 30, tzinfo=UTC)
 EVIL_URL = 'http://127.0.0.1:1/img/"><img src=x onerror=alert(1)>.png'
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[httpx.Client, int, str, str]]:
-    url = f"sqlite:///{tmp_path / 'cw.db'}"
-    upgrade(url)
-    engine = make_engine(url)
+def served(
+    engine: Engine, tmp_path: Path, serve_dashboard: ServeDashboard, make_token: MakeToken
+) -> Iterator[tuple[httpx.Client, int, str, str]]:
     store = EvidenceStore(tmp_path / "evidence")
     image = store.put(png_bytes("photo"))
     sample = store.put(b"eid,31-0.0\n")
     with session_scope(engine) as session:
-        source = get_or_create_source(
-            session=session,
-            slug="demo",
-            name="Demo",
-            kind="marketplace",
-            base_url="http://127.0.0.1:1",
-        )
-        assert source.id is not None
-        listing, _ = upsert_listing(
-            session=session,
-            listing_in=ListingCreate(source_id=source.id, url=EVIL_URL[:25], title="t"),
+        listing, alert = seed_alert(
+            session, url=EVIL_URL[:25], title="t", score=0.9, severity=Severity.HIGH, reasons=[],
             now=NOW,
-        )
-        assert listing.id is not None
+        )  # fmt: skip
+        assert listing.id is not None and alert.id is not None
         for kind, ref, name, content_type in (
             (AttachmentKind.IMAGE, image, "photo.png", "image/png"),
             (AttachmentKind.FILE, sample, "sample.csv", "text/csv"),
@@ -71,28 +52,10 @@ def served(tmp_path: Path) -> Iterator[tuple[httpx.Client, int, str, str]]:
                     fetched_at=NOW,
                 ),
             )
-        alert, _ = upsert_alert(
-            session=session,
-            alert_in=AlertCreate(
-                dedupe_key=f"listing:{listing.id}",
-                listing_id=listing.id,
-                severity=Severity.HIGH,
-                score=0.9,
-                title="t",
-                reasons=[],
-            ),
-            now=NOW,
-        )
-        assert alert.id is not None
         alert_id = alert.id
-        token, _ = issue_token(session=session, name="a", scopes=[TokenScope.READ], now=NOW)
-    app = create_app(
-        DashboardConfig(engine=engine, evidence_dir=tmp_path / "evidence", secret_key=b"k" * 32)
-    )
-    headers = {"Authorization": f"Bearer {token.text}"}
-    with serve_app(app) as base_url, httpx.Client(base_url=base_url, headers=headers) as http:
+    headers = {"Authorization": f"Bearer {make_token('a', 'read')}"}
+    with serve_dashboard() as app, httpx.Client(base_url=app.base_url, headers=headers) as http:
         yield http, alert_id, image.sha256, sample.sha256
-    engine.dispose()
 
 
 def test_images_are_download_links_only(served: tuple[httpx.Client, int, str, str]) -> None:
