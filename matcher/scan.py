@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -274,6 +274,7 @@ def _large_columns(
     )  # fmt: skip
     if parsed is None:
         return None
+    table.release()  # its bytes are not read again
     rows = int(lines[1][-1]) - 1
     return _Columns(
         rows, list(head.columns), mappings, parsed.fields, parsed.ids, aggregate, reasons,
@@ -412,10 +413,25 @@ def scan_bytes(
     limits: Limits | None = None,
 ) -> ScanResult:
     """Scan one file's bytes. Unreadable files give verdict ``error`` (never raise)."""
+    return _scan_read(
+        lambda: read_table_sources(data, filename=filename, limits=limits),
+        filename=filename, fingerprint=fingerprint, key=key, dictionary=dictionary,
+    )  # fmt: skip
+
+
+def _scan_read(
+    read: Callable[[], list[SampleTable | LargeTable]],
+    *,
+    filename: str,
+    fingerprint: Fingerprint,
+    key: bytes,
+    dictionary: Dictionary | None,
+) -> ScanResult:
+    """Scan the tables ``read()`` gives (a file's); errors give verdict ``error``."""
     check_key(fingerprint, key)
     start_warm_up()  # the kernels load while the file is parsed
     try:
-        tables = read_table_sources(data, filename=filename, limits=limits)
+        tables = read()
         return scan_tables(
             tables,
             filename=filename,
@@ -452,17 +468,15 @@ def scan_path(
         size = path.stat().st_size
         if size > limits.max_total_bytes:
             return ScanResult(file=str(path), verdict="error", error="file exceeds the size limit")
-        data = path.read_bytes()
+        owned = [path.read_bytes()]
     except OSError as exc:
         return ScanResult(file=str(path), verdict="error", error=f"cannot read: {exc.strerror}")
-    return scan_bytes(
-        data,
-        filename=str(path),
-        fingerprint=fingerprint,
-        key=key,
-        dictionary=dictionary,
-        limits=limits,
-    )
+    # the file's tables are the only holders of its bytes, so a large CSV's are freed once
+    # parsed and keying and linking reuse their memory (see :func:`_large_columns`)
+    return _scan_read(
+        lambda: read_table_sources(owned.pop(), filename=str(path), limits=limits),
+        filename=str(path), fingerprint=fingerprint, key=key, dictionary=dictionary,
+    )  # fmt: skip
 
 
 __all__ = [

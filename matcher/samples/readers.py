@@ -43,14 +43,14 @@ class SampleTable:
     named: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass
 class LargeTable:
     """A large plain-ASCII CSV/TSV not yet read: its bytes and delimiter.
 
     :meth:`frame` reads it as the :class:`SampleTable` frame :func:`read_tables` gives;
     :meth:`head` reads only its first lines (the same rows), :meth:`columns` only some columns
     (all rows), so a caller that parses cells itself (:mod:`matcher.samples.fastcsv`) reads
-    as text only what it must.
+    as text only what it must, and drops the bytes (:meth:`release`) once it has.
     """
 
     source: str
@@ -68,6 +68,11 @@ class LargeTable:
             if cut < 0:
                 return self.frame()
         return delimited(self.data[: cut + 1], self.delimiter)
+
+    def release(self) -> None:
+        """Drop this table's reference to its bytes (freed when no caller holds them), once
+        they are parsed; the table cannot be read after."""
+        self.data = b""
 
     def columns(self, positions: list[int]) -> pl.DataFrame:
         """Columns at ``positions`` (all rows, the header row included) as text."""
