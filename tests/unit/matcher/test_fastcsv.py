@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+import sys
+from pathlib import Path
 
 import numpy as np
 import polars as pl
@@ -247,3 +249,38 @@ def test_lines_are_counted_eight_bytes_at_a_time_as_byte_by_byte() -> None:
             if size:
                 at = int(rng.integers(0, size))
                 assert fastcsv.split_lines(data[:at] + b"\r" + data[at:], chunks=chunks) is None
+
+
+@pytest.mark.parametrize("by_path", [True, False])
+def test_a_large_files_bytes_are_freed_once_parsed(
+    by_path: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``scan_path`` keeps no reference of its own to the file's bytes and the table drops its
+    own once they are parsed, so keying and linking reuse that memory (docs/benchmarks.md);
+    a ``scan_bytes`` caller keeps its bytes."""
+    from matcher.fingerprint import build_fingerprint
+    from matcher.scan import scan_bytes, scan_path
+
+    d = load_dictionary()
+    key = bytes(range(32))
+    rows = _rows(seed=3)
+    cohort = pl.DataFrame([r for r in rows[:3000]], schema=HEADER, orient="row")
+    fp = build_fingerprint(cohort, dictionary=d, key=key)
+    path = tmp_path / "big.csv"
+    path.write_bytes(_csv(rows))
+    holders: list[int] = []
+    release = LargeTable.release
+
+    def counted(self: LargeTable) -> None:
+        holders.append(sys.getrefcount(self.data) - 1)  # not getrefcount's own argument
+        release(self)
+
+    monkeypatch.setattr(LargeTable, "release", counted)
+    if by_path:
+        result = scan_path(path, fingerprint=fp, key=key, dictionary=d)
+        assert holders == [1]  # the table alone
+    else:
+        data = path.read_bytes()
+        result = scan_bytes(data, filename="big.csv", fingerprint=fp, key=key, dictionary=d)
+        assert len(holders) == 1 and holders[0] > 1
+    assert result.linked_rows >= 2900
