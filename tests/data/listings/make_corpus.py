@@ -94,7 +94,7 @@ def variant(seed: Seed, k: int) -> tuple[str, str, str]:
 FORCED_DEV = {
     "en-r23": "merchandise false positive in the first test run (profile v1)",
     "en-r19": "a question about a field coding raised as an offer (text-2.0): informed the question terms",
-    "zh-r19": "a literature digest raised by the wording model (text-2.8): single Chinese characters dropped from its features",
+    "zh-r19": "a literature digest raised by a correction model tried for text-2.8 (not shipped): read, informed that model",
 }
 
 
