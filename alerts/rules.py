@@ -20,6 +20,7 @@ from sqlmodel import Session
 
 from storage.models import AlertCreate, Listing, Match, MatcherKind, Severity
 from storage.queries import (
+    existing_alert_keys,
     latest_matches_for_run,
     matches_for_run,
     note_score_below_threshold,
@@ -80,17 +81,19 @@ def raise_alerts_for_run(
 ) -> list[RaisedAlert]:
     """Raise or refresh an alert for every listing in ``run_id`` whose matches cross the rule."""
     raised: list[RaisedAlert] = []
-    for listing_id, found in sorted(_evidence_for_run(session, run_id).items()):
+    evidence = sorted(_evidence_for_run(session, run_id).items())
+    below = {  # listings that now score under the threshold: only alerted ones are noted
+        f"listing:{listing_id}": found.text.score
+        for listing_id, found in evidence
+        if found.text is not None and found.text.score < rule.threshold and not found.samples
+    }
+    for key in sorted(existing_alert_keys(session=session, dedupe_keys=below)):
+        note_score_below_threshold(
+            session=session, dedupe_key=key, score=below[key], threshold=rule.threshold, now=now
+        )
+    for listing_id, found in evidence:
         text_hit = found.text is not None and found.text.score >= rule.threshold
         if not (text_hit or found.samples):
-            if found.text is not None:  # an alerted listing that now scores below: say so
-                note_score_below_threshold(
-                    session=session,
-                    dedupe_key=f"listing:{listing_id}",
-                    score=found.text.score,
-                    threshold=rule.threshold,
-                    now=now,
-                )
             continue
         score = found.text.score if text_hit and found.text else 0.0
         reasons: list[str] = []  # proof first: linked samples, then the text's reasons

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from storage.queries.alerts import (
     add_alert_event,
+    existing_alert_keys,
     get_alert,
     list_alert_events,
     list_alerts,
@@ -62,6 +63,7 @@ __all__ = [
     "create_api_token",
     "due_notifications",
     "enqueue_notification",
+    "existing_alert_keys",
     "find_api_token",
     "finish_crawl_run",
     "get_alert",

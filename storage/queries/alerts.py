@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -49,6 +50,16 @@ def upsert_alert(*, session: Session, alert_in: AlertCreate, now: datetime) -> t
     alert.updated_at = now
     _add_event(session, alert, kind, now=now, detail=detail)
     return alert, False
+
+
+def existing_alert_keys(*, session: Session, dedupe_keys: Iterable[str]) -> set[str]:
+    """Which of ``dedupe_keys`` have an alert (one query per 500 keys, not one per key)."""
+    keys = list(dict.fromkeys(dedupe_keys))
+    found: set[str] = set()
+    for start in range(0, len(keys), 500):  # bounded IN lists
+        stmt = select(Alert.dedupe_key).where(col(Alert.dedupe_key).in_(keys[start : start + 500]))
+        found.update(session.exec(stmt).all())
+    return found
 
 
 def note_score_below_threshold(
