@@ -49,9 +49,16 @@ def ngrams(body: str) -> set[str]:
     return grams
 
 
+def _is_chinese(char: str) -> bool:
+    return "\u3400" <= char <= "\u9fff"
+
+
 def shown(gram: str) -> str:
     """An n-gram as a reason quotes it: Chinese pairs without the joining space."""
     return _SPACE_IN_CHINESE.sub("", gram)
+
+
+Lookup = dict[str, float]
 
 
 @dataclass(frozen=True)
@@ -61,17 +68,55 @@ class WordingModel:
     bias: float
     weights: Mapping[str, float]
     trained_on: tuple[str, ...] = ()  # the corpus splits it learned from
-    known: frozenset[str] = field(default=frozenset(), init=False, repr=False, compare=False)
+    # The weights by shape, so that :meth:`evidence` looks a listing's n-grams up token by token
+    # and builds the string of a pair or triple only when the model knows it: words and
+    # characters; pairs by first then second token; triples by first, second, then third.
+    _words: Lookup = field(default_factory=dict, init=False, repr=False, compare=False)
+    _pairs: dict[str, Lookup] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _triples: dict[str, dict[str, Lookup]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
-    def __post_init__(self) -> None:  # a set intersection finds a listing's known n-grams in C
-        object.__setattr__(self, "known", frozenset(self.weights))
+    def __post_init__(self) -> None:
+        for gram, weight in self.weights.items():
+            if " " in gram:
+                first, second = gram.split(" ")
+                self._pairs.setdefault(first, {})[second] = weight
+            elif len(gram) >= 3 and _is_chinese(gram[0]) and _is_chinese(gram[1]):
+                self._triples.setdefault(gram[0], {}).setdefault(gram[1], {})[gram[2:]] = weight
+            else:
+                self._words[gram] = weight
 
     def evidence(self, body: str) -> tuple[float, dict[str, float]]:
         """What the n-grams of ``body`` add to the log-odds (without the model's bias: the
-        profile's own bias stands for how rare offers are), and each known n-gram's share."""
-        weights = self.weights
-        shares = {g: weights[g] for g in ngrams(body) & self.known}
-        return sum(shares.values()), shares
+        profile's own bias stands for how rare offers are), and each known n-gram's share.
+
+        The same n-grams as :func:`ngrams` finds, each counted once; the shares are summed by
+        ``math.fsum``, whose result does not depend on their order.
+        """
+        tokens = _TOKEN.findall(body)
+        words, pairs, triples = self._words, self._pairs, self._triples
+        shares: dict[str, float] = {}
+        last = len(tokens) - 1
+        for i, token in enumerate(tokens):
+            weight = words.get(token)
+            if weight is not None:
+                shares[token] = weight
+            if i == last:
+                break
+            after = pairs.get(token)
+            if after is not None:
+                weight = after.get(tokens[i + 1])
+                if weight is not None:
+                    shares[f"{token} {tokens[i + 1]}"] = weight
+            heads = triples.get(token)
+            if heads is not None and i + 1 < last:
+                tails = heads.get(tokens[i + 1])
+                if tails is not None:
+                    weight = tails.get(tokens[i + 2])
+                    if weight is not None:
+                        shares[token + tokens[i + 1] + tokens[i + 2]] = weight
+        return math.fsum(shares.values()), shares
 
     def logit(self, body: str) -> float:
         """The model's own log-odds that ``body`` is a leak offer."""

@@ -18,7 +18,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
-from heapq import nlargest
 from typing import Final
 
 from matcher.text.evidence import (
@@ -112,6 +111,7 @@ def detect_language(text: str) -> str:
     if text.isascii():
         return "en"
     cjk = latin = 0
+    run: str
     for run in _SCRIPT_RUNS.findall(text):  # Chinese runs and Latin words, in one pass
         if run[0] >= "\u3400":
             cjk += len(run)
@@ -294,17 +294,38 @@ def _threshold_logit(profile: CohortProfile) -> float:
 def _model_reason(weight: float, shares: dict[str, float], body: str) -> str:
     """The wording model's share of the score, the n-grams that pushed hardest its way, and the
     text around the strongest of them."""
-    sign = 1.0 if weight >= 0 else -1.0
-    pushing = ((w * sign, g) for g, w in shares.items() if w * sign > 0)
-    strongest = nlargest(MAX_TERMS_QUOTED, pushing)
+    strongest = _strongest(shares, 1.0 if weight >= 0 else -1.0)
     kind = "leak offers" if weight >= 0 else "listings that offer nothing"
     opening = _labelled(f"wording like the corpus's {kind}", weight)
     if not strongest:
         return opening + "no single word stands out"
-    quoted = ", ".join(repr(shown(g)) for _, g in strongest)
-    first = strongest[0][1].split(" ", 1)[0]
+    quoted = ", ".join([repr(shown(g)) for g in strongest])
+    first = strongest[0].split(" ", 1)[0]
     at = max(body.find(first), 0)
     return f"{opening}{quoted}: “{snippet(body, at, at + len(first))}”"
+
+
+def _strongest(shares: dict[str, float], sign: float) -> list[str]:
+    """The :data:`MAX_TERMS_QUOTED` n-grams with the largest ``weight × sign`` above zero, largest
+    first (ties: the larger n-gram first), as ``heapq.nlargest`` of (weight × sign, n-gram) picks
+    them; a compiled loop over a short list is quicker than either it or a full sort."""
+    best: list[tuple[float, str]] = []
+    for gram, w in shares.items():
+        value = w * sign
+        if value <= 0:
+            continue
+        if len(best) == MAX_TERMS_QUOTED:
+            low, low_gram = best[-1]
+            if value < low or (value == low and gram < low_gram):
+                continue
+            best.pop()
+        at = len(best)
+        while at and (
+            value > best[at - 1][0] or (value == best[at - 1][0] and gram > best[at - 1][1])
+        ):
+            at -= 1
+        best.insert(at, (value, gram))
+    return [gram for _, gram in best]
 
 
 def _verdict(logit: float, reasons: list[str], language: str, profile: CohortProfile) -> TextScore:

@@ -105,7 +105,9 @@ def _spans(text: str, index: TermIndex) -> list[Span]:
     seen: set[str] = set()
     words: set[str] | None = None  # the text's words, read only when a phrase needs them
     # every occurrence, in the order they end: a key's first one that counts is its leftmost
-    for last, (kind, key, term, groups, first_word) in automaton.iter(text):
+    reported: tuple[int, Entry]
+    for reported in automaton.iter(text):  # typed, so that compiled code unpacks it natively
+        last, (kind, key, term, groups, first_word) = reported
         if key in seen:
             continue
         end = last + 1
