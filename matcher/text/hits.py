@@ -14,8 +14,13 @@ SNIPPET_MAX: Final = 80
 
 def snippet(text: str, start: int, end: int) -> str:
     """The matched text with some context, at most ``SNIPPET_MAX`` characters."""
-    left = max(0, start - SNIPPET_CONTEXT)
-    right = min(len(text), end + SNIPPET_CONTEXT, left + SNIPPET_MAX)
+    # conditionals, not max() and min(): compiled, these are integer tests instead of calls
+    left = start - SNIPPET_CONTEXT if start > SNIPPET_CONTEXT else 0
+    right = (
+        end + SNIPPET_CONTEXT if end + SNIPPET_CONTEXT < left + SNIPPET_MAX else left + SNIPPET_MAX
+    )
+    if right > len(text):
+        right = len(text)
     return text[left:right].strip()
 
 

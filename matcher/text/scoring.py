@@ -15,9 +15,9 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache
+from functools import lru_cache
 from typing import Final
 
 from matcher.text.evidence import (
@@ -85,6 +85,9 @@ _CLOSE_WINDOW: Final = 24
 # so one search of these literals spares the full pattern's search (~half its cost).
 _CLOSE_NEGATION_WORDS: Final = any_needed(required_literals(_CLOSE_NEGATION.pattern))
 _NEGATABLE: Final = frozenset({"offer", "transaction", "contact"})
+MAX_MEMO: Final = 4_096
+MAX_FORMATS: Final = 1_024
+_QUOTED: Final[dict[str, str]] = {}
 
 
 class TextVerdict(StrEnum):
@@ -101,7 +104,7 @@ class TextScore:
 
     score: float
     verdict: TextVerdict
-    reasons: tuple[str, ...] = field(default_factory=tuple)
+    reasons: tuple[str, ...] = ()
     language: str = "en"
     scorer_version: str = SCORER_VERSION
 
@@ -130,13 +133,31 @@ def _sigmoid(logit: float) -> float:
 
 
 def _quote(hits: list[Hit]) -> str:
-    terms = ", ".join(map(repr, dict.fromkeys([hit.term for hit in hits[:12]])))
-    return f"{terms}: “{hits[0].snippet}”"
+    """The distinct terms of ``hits`` (the first twelve), quoted, and the first one's snippet."""
+    terms: list[str] = []
+    for hit in hits[:12]:
+        if hit.term not in terms:
+            terms.append(hit.term)
+    quoted = ", ".join([_quoted(term) for term in terms])
+    return f"{quoted}: “{hits[0].snippet}”"
 
 
-@cache
+def _quoted(term: str) -> str:
+    """``repr(term)``, remembered: most terms are the profile's own and quoted again and again,
+    and the repr of Chinese text checks every character. Bounded, since size claims and prices
+    quote the listing's own words."""
+    shown = _QUOTED.get(term)
+    if shown is None:
+        shown = repr(term)
+        if len(_QUOTED) < MAX_MEMO:
+            _QUOTED[term] = shown
+    return shown
+
+
+@lru_cache(maxsize=MAX_FORMATS)
 def _labelled(label: str, weight: float) -> str:
-    """A reason's opening, "data terms (+1.1): ", formatted once per label and weight."""
+    """A reason's opening, "data terms (+1.1): ", formatted once per label and weight. Bounded:
+    the wording model's share and a fuzzy name's weight take any value."""
     return f"{label} ({weight:+.1f}): "
 
 
@@ -151,7 +172,8 @@ def _distinct(hits: list[Hit]) -> int:
 def _negated(hit: Hit) -> bool:
     """Whether a negation ("no", "not", "非", "不") comes before the hit in its clause ("no
     individual-level data or per-participant scores")."""
-    before = hit.text[max(0, hit.start - _NEGATION_WINDOW) : hit.start]
+    start = hit.start - _NEGATION_WINDOW if hit.start > _NEGATION_WINDOW else 0
+    before = hit.text[start : hit.start]
     clause_end = _CLAUSE_END.match(before)
     if clause_end:
         before = before[clause_end.end() :]
@@ -160,7 +182,7 @@ def _negated(hit: Hit) -> bool:
 
 def _negated_close(hit: Hit) -> bool:
     """Whether a negation stands right before the hit ("no selling", "不是汇总统计")."""
-    text, start = hit.text, max(0, hit.start - _CLOSE_WINDOW)
+    text, start = hit.text, hit.start - _CLOSE_WINDOW if hit.start > _CLOSE_WINDOW else 0
     if _CLOSE_NEGATION_WORDS.search(text, start, hit.start) is None:
         return False
     return _CLOSE_NEGATION.search(text, start, hit.start) is not None
@@ -197,8 +219,14 @@ def _name_reason(first: Hit, weight: float, described: list[Hit]) -> str:
     elif first.group == "fuzzy":
         name = f"close spelling of {first.term!r} ({first.strength:.0%} similar)"
     else:
-        name = f"names the cohort ({first.term!r})"
-    return f"{name} ({weight:+.1f}): “{first.snippet}”"
+        name = f"names the cohort ({_quoted(first.term)})"
+    return f"{name}{_weighed(weight)}“{first.snippet}”"
+
+
+@lru_cache(maxsize=MAX_FORMATS)
+def _weighed(weight: float) -> str:
+    """ " (+2.5): ", the weight as a reason shows it, formatted once per weight."""
+    return f" ({weight:+.1f}): "
 
 
 def score_normalised(body: str, profile: CohortProfile) -> TextScore:
