@@ -3,12 +3,16 @@
 :func:`index_terms` indexes the profile's terms once (per compiled profile): single Latin words are
 looked up among the listing's words (English plurals included), a set intersection; Latin
 phrases and terms with Chinese characters are found together by one Aho–Corasick automaton
-(pyahocorasick, in C), which reports every occurrence of every term in a single scan of the
-text, and a phrase is then kept only where it stands as whole words (a plural allowed); before,
-a regex per candidate phrase and a ``find`` per candidate Chinese term took 11.7 against 10.1 µs
-a named listing. ASCII text (four listings in ten once normalised) is scanned by an automaton of
-the ASCII terms alone, in 0.9 against 2.2 µs: the Chinese terms' many first characters slow
-every step of the full one.
+(``ahocorasick_rs``, a compiled DFA), which reports every occurrence of every term in a single
+scan of the text, and a phrase is then kept only where it stands as whole words (a plural
+allowed); before, a regex per candidate phrase and a ``find`` per candidate Chinese term took
+11.7 against 10.1 µs a named listing. ASCII text is scanned by an automaton of the ASCII terms
+alone (1.8 against 2.1 µs an ASCII listing).
+
+``pyahocorasick`` served until ``text-2.8``: its trie looks a character up among a node's
+children one by one, and the root has one child per first character of a term (284, most of
+them Chinese), so every Chinese character that starts no term cost a scan of them all; the DFA
+finds the same occurrences in 1.6 against 4.0 µs a non-ASCII listing.
 """
 
 from __future__ import annotations
@@ -16,9 +20,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Final
 
-import ahocorasick
+from ahocorasick_rs import AhoCorasick, Implementation, MatchKind
 
 from matcher.text.hits import Hit
 
@@ -44,11 +48,18 @@ Entry = tuple[int, str, str, Groups, str]
 class TermIndex:
     """Profile terms indexed for one pass over a listing: two Aho–Corasick automata."""
 
-    # every term (single Latin words also in their plural forms) by its Entry; None when the
-    # profile has none
-    automaton: Any
-    ascii_automaton: Any  # the same for its ASCII terms alone, all that ASCII text can hold
+    # every term (single Latin words also in their plural forms); None when the profile has none
+    automaton: Automaton | None
+    ascii_automaton: Automaton | None  # its ASCII terms alone, all that ASCII text can hold
     nested: frozenset[str]  # terms that occur inside a longer term of the profile
+
+
+@dataclass(frozen=True)
+class Automaton:
+    """An automaton of keys and the entry each key reports, by the key's index."""
+
+    keys: AhoCorasick
+    entries: tuple[Entry, ...]
 
 
 def index_terms(term_groups: dict[str, Groups]) -> TermIndex:
@@ -84,15 +95,15 @@ def _first_word_to_check(phrase: str) -> str:
     return first.group() if first.end() == len(phrase) else ""
 
 
-def _automaton(entries: dict[str, Entry]) -> Any:
-    """An Aho–Corasick automaton reporting each key's entry, or None for no keys."""
+def _automaton(entries: dict[str, Entry]) -> Automaton | None:
+    """An automaton that reports every occurrence of every key (overlapping ones too), or None
+    for no keys."""
     if not entries:
         return None
-    automaton = ahocorasick.Automaton()
-    for key, entry in entries.items():
-        automaton.add_word(key, entry)
-    automaton.make_automaton()
-    return automaton
+    keys = AhoCorasick(
+        list(entries), matchkind=MatchKind.Standard, implementation=Implementation.DFA
+    )
+    return Automaton(keys, tuple(entries.values()))
 
 
 def _spans(text: str, index: TermIndex) -> list[Span]:
@@ -105,13 +116,13 @@ def _spans(text: str, index: TermIndex) -> list[Span]:
     seen: set[str] = set()
     words: set[str] | None = None  # the text's words, read only when a phrase needs them
     # every occurrence, in the order they end: a key's first one that counts is its leftmost
-    reported: tuple[int, Entry]
-    for reported in automaton.iter(text):  # typed, so that compiled code unpacks it natively
-        last, (kind, key, term, groups, first_word) = reported
+    entries = automaton.entries
+    reported: tuple[int, int, int]
+    for reported in automaton.keys.find_matches_as_indexes(text, overlapping=True):
+        number, start, end = reported  # typed, so that compiled code unpacks it natively
+        kind, key, term, groups, first_word = entries[number]
         if key in seen:
             continue
-        end = last + 1
-        start = end - len(key)
         if kind != _CHINESE and start and text[start - 1] in LATIN_ALNUM:
             continue  # inside a longer word
         if kind == _WORD:
@@ -124,7 +135,7 @@ def _spans(text: str, index: TermIndex) -> list[Span]:
                 end += 1
             elif text[end : end + 1] in LATIN_ALNUM:
                 continue
-            if first_word and end > last + 1:
+            if first_word and end > start + len(key):  # a plural follows the phrase
                 if words is None:
                     words = set(WORD.findall(text))
                 if first_word not in words:
