@@ -3,10 +3,12 @@
 A family's digests are kept sorted with a bucket index over their top bits
 (:func:`build_buckets`), so looking up a sample digest (:func:`lookup`) costs one bucket read and
 a binary search within it instead of one over the whole cohort. :func:`stack_index` sorts the
-families a scan needs into one :class:`StackedIndex` (a family per core), where
-:func:`lookup_stacked` looks up a chunk of sample rows in every family, each family's digests in
-the index's order; :func:`link_best` then finds each sample row's candidate cohort rows,
-compares each on every family at once, adds up the evidence per independence group (the rules :mod:`matcher.linkage` documents) and keeps the best. All run on
+families a scan needs into one :class:`StackedIndex` (a family per core), with each family's
+distinct values, where :func:`lookup_stacked` looks up a chunk of sample rows in every family,
+each family's digests in the index's order, among its distinct values (most families hold a few
+thousand values in runs of hundreds of rows); :func:`link_best` then finds each sample row's
+candidate cohort rows, compares each on every family at once, adds up the evidence per
+independence group (the rules :mod:`matcher.linkage` documents) and keeps the best. All run on
 all cores; pure.
 """
 
@@ -85,6 +87,30 @@ def _sort_into(
                 k -= 1
             order[k + 1] = row
             ordered[k + 1] = value
+
+
+@numba.njit(cache=True, nogil=True)
+def _distinct_into(
+    ordered: np.ndarray,
+    starts: np.ndarray,
+    distinct: np.ndarray,
+    runs: np.ndarray,
+    distinct_starts: np.ndarray,
+) -> None:
+    """The distinct values of sorted ``ordered``, each with where its run of equal entries
+    starts (``runs``), and their bucket index (``distinct_starts``: the buckets of ``starts``).
+    A look-up then searches a bucket's few distinct values, not a run of equal digests: a
+    family of a few thousand values (most measurements) has runs of hundreds in one bucket,
+    and two binary searches through one cost more than the rest of the look-up."""
+    k = 0
+    for b in range(starts.size - 1):
+        distinct_starts[b] = k
+        for i in range(starts[b], starts[b + 1]):
+            if i == starts[b] or ordered[i] != ordered[i - 1]:
+                distinct[k] = ordered[i]
+                runs[k] = i
+                k += 1
+    distinct_starts[starts.size - 1] = k
 
 
 def _check_rows(rows: int) -> None:
@@ -170,11 +196,15 @@ def lookup(
 class StackedIndex:
     """Several families' sorted digests, row orders and bucket indexes in shared arrays: family
     ``j``'s ``sizes[j]`` entries start at ``offsets[j]``, its ``2**bucket_bits[j] + 1`` bucket
-    starts at ``bucket_offsets[j]`` (they already point into the shared arrays)."""
+    starts at ``bucket_offsets[j]`` (they already point into the shared arrays). Its distinct
+    values start at ``offsets[j]`` too, with their bucket index at ``bucket_offsets[j]``."""
 
     ordered: np.ndarray  # uint32
     order: np.ndarray  # int32 rows (ROW), ties by row
     starts: np.ndarray  # int64
+    distinct: np.ndarray  # uint32: each family's distinct values, at the family's offset
+    runs: np.ndarray  # int32 (ROW): where each distinct value's run starts in its family
+    distinct_starts: np.ndarray  # int64: bucket index over ``distinct``, as ``starts``
     offsets: np.ndarray
     sizes: np.ndarray
     bucket_offsets: np.ndarray
@@ -193,7 +223,8 @@ class StackedIndex:
         """These families (by position), in this order, sharing this index's arrays."""
         pick = np.asarray(families, dtype=np.int64)
         return StackedIndex(
-            self.ordered, self.order, self.starts, self.offsets[pick], self.sizes[pick],
+            self.ordered, self.order, self.starts, self.distinct, self.runs,
+            self.distinct_starts, self.offsets[pick], self.sizes[pick],
             self.bucket_offsets[pick], self.bucket_bits[pick], self.shifts[pick],
         )  # fmt: skip
 
@@ -210,13 +241,19 @@ def stack_index(digests: list[np.ndarray], bits: list[int]) -> StackedIndex:
     ordered = np.empty(int(offsets[-1]), dtype=np.uint32)
     order = np.empty(int(offsets[-1]), dtype=ROW)
     starts = np.empty(int(bucket_offsets[-1]), dtype=np.int64)
+    distinct = np.empty(int(offsets[-1]), dtype=np.uint32)  # pages touched: distinct values
+    runs = np.empty(int(offsets[-1]), dtype=ROW)
+    distinct_starts = np.empty_like(starts)
     shifts = np.array([b - k for b, k in zip(bits, bucket_bits, strict=True)], dtype=np.int64)
 
     def sort_family(j: int) -> None:
         lo, hi = offsets[j], offsets[j + 1]
         window = starts[bucket_offsets[j] : bucket_offsets[j + 1]]
         _sort_into(_aligned(digests[j]), int(shifts[j]), order[lo:hi], ordered[lo:hi], window)
+        distinct_window = distinct_starts[bucket_offsets[j] : bucket_offsets[j + 1]]
+        _distinct_into(ordered[lo:hi], window, distinct[lo:hi], runs[lo:hi], distinct_window)
         window += lo
+        distinct_window += lo
 
     # the families sort independently, each into its own slices, one per core (the kernel
     # releases the GIL): the same arrays as sorting them one after another
@@ -224,7 +261,8 @@ def stack_index(digests: list[np.ndarray], bits: list[int]) -> StackedIndex:
     with ThreadPoolExecutor(max_workers=workers) as pool:
         list(pool.map(sort_family, range(len(digests))))
     return StackedIndex(
-        ordered, order, starts, offsets[:-1], np.array(sizes, dtype=np.int64),
+        ordered, order, starts, distinct, runs, distinct_starts, offsets[:-1],
+        np.array(sizes, dtype=np.int64),
         bucket_offsets[:-1], np.array(bucket_bits, dtype=np.int64), shifts,
     )  # fmt: skip
 
@@ -232,11 +270,26 @@ def stack_index(digests: list[np.ndarray], bits: list[int]) -> StackedIndex:
 GROUP_BITS = 12  # look-ups are grouped by their digest's top bits (:func:`_lookup_grouped`)
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def _lower_bound(values: np.ndarray, lo: int, hi: int, x: np.int64) -> int:
+    """The first position among ``values[lo:hi]`` (sorted) whose value is ``x`` or more."""
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if np.int64(values[mid]) < x:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
 @numba.njit(parallel=True, cache=True, nogil=True)
 def _lookup_grouped(
-    ordered: np.ndarray,
     starts: np.ndarray,
+    distinct: np.ndarray,
+    runs: np.ndarray,
+    distinct_starts: np.ndarray,
     offsets: np.ndarray,
+    sizes: np.ndarray,
     bucket_offsets: np.ndarray,
     bucket_bits: np.ndarray,
     shifts: np.ndarray,
@@ -247,14 +300,17 @@ def _lookup_grouped(
     """:func:`_lookup` of every family of a :class:`StackedIndex` at once (``needles``:
     families x rows), one family per thread. Each family's needles are first put in the order
     of their top ``GROUP_BITS`` bits (a counting sort of their positions), so the look-ups
-    walk the family's bucket index and sorted digests from start to end, a few cache lines
-    at a time, instead of two cache misses each."""
+    walk the family's bucket index and distinct values from start to end, a few cache lines
+    at a time, instead of two cache misses each. A needle's position and count come from the
+    run of its distinct value (:func:`_distinct_into`): the same as searching the sorted
+    digests, misses included (the position where the needle would be)."""
     families, n = needles.shape
     for j in numba.prange(families):
         first_bucket = bucket_offsets[j]
         bits = bucket_bits[j]
         shift = shifts[j]
         base = offsets[j]
+        distinct_end = distinct_starts[first_bucket + (1 << bits)]
         if shift == 0:  # a bucket per value (16-bit families): the bucket is the equal range
             for i in range(n):
                 x = np.int64(needles[j, i])
@@ -283,8 +339,14 @@ def _lookup_grouped(
                 count[j, row] = 0
                 continue
             b = first_bucket + (x >> shift)
-            found, end = _equal_range(ordered, starts[b], starts[b + 1], x)
-            low[j, row] = found - base
+            # the first distinct value from x on (a later bucket's first when x is past this
+            # bucket's values): its run starts where x would, and is x's run if it equals x
+            d = _lower_bound(distinct, distinct_starts[b], distinct_starts[b + 1], x)
+            found = runs[d] if d < distinct_end else sizes[j]
+            end = found
+            if d < distinct_end and np.int64(distinct[d]) == x:
+                end = runs[d + 1] if d + 1 < distinct_end else sizes[j]
+            low[j, row] = found
             count[j, row] = end - found
 
 
@@ -305,7 +367,8 @@ def lookup_stacked(
     if needles.size:
         wait_warm_up("digest_index")
         _lookup_grouped(
-            index.ordered, index.starts, index.offsets, index.bucket_offsets, index.bucket_bits,
+            index.starts, index.distinct, index.runs, index.distinct_starts, index.offsets,
+            index.sizes, index.bucket_offsets, index.bucket_bits,
             index.shifts, np.ascontiguousarray(needles), low, count,
         )  # fmt: skip
     return low, count
