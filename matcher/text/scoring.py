@@ -64,8 +64,11 @@ _GROUP_LABELS: Final = {
     "contact": "contact cue",
     "release": "says it holds real participant-level data",
 }
-# A run of Chinese characters, or a Latin word of two letters or more
-_SCRIPT_RUNS: Final = re.compile(r"[\u3400-\u9fff]+|[a-z]{2,}")
+# A run of Chinese characters, or a Latin word of two letters or more. It opens with one class (a
+# look-behind then tells which script the run is in), so the regex engine skips to candidates.
+_SCRIPT_RUNS: Final = re.compile(
+    r"[a-z\u3400-\u9fff](?:(?<=[\u3400-\u9fff])[\u3400-\u9fff]*|(?<=[a-z])[a-z]+)"
+)
 _NEGATION_WINDOW: Final = 40
 _NEGATION: Final = re.compile(r"(?<![a-z])(?:no|not|never|without|none of) |non-|[非不无]|没有")
 _CLAUSE_END: Final = re.compile(r".*[.,;:!?。\n]", re.DOTALL)
