@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numba
 import numpy as np
+from numba.cpython.unsafe.numbers import trailing_zeros  # the CPU's count of trailing zeros
 
 from matcher.prf import wait_warm_up
 
@@ -378,6 +379,192 @@ NEVER = np.iinfo(np.int64).max
 BLOCK_ROWS = 512
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def _group_bits(is_max: bool, most: float, added: float, weakest: float, agreeing: int) -> float:
+    """A group's evidence from its agreeing members' weights (the rule :mod:`matcher.linkage`
+    documents): the largest, or the sum less the weakest when two or more agree."""
+    if is_max:
+        return most
+    if agreeing >= 2:
+        return added - weakest
+    return added
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _score(
+    candidate: np.ndarray,
+    mine: np.ndarray,
+    mine_weights: np.ndarray,
+    group_starts: np.ndarray,
+    group_max: np.ndarray,
+) -> tuple[float, int, int]:
+    """A candidate's evidence, agreeing groups and disagreeing groups, member by member
+    (``candidate``, ``mine``, ``mine_weights``: in group order)."""
+    total_bits = 0.0
+    agreed = 0
+    clashed = 0
+    for g in range(group_starts.size - 1):
+        most = 0.0
+        added = 0.0
+        weakest = np.inf
+        agreeing = 0
+        clash = False
+        for m in range(group_starts[g], group_starts[g + 1]):
+            weight = 0.0
+            if mine[m] != 0 and candidate[m] == mine[m]:
+                weight = mine_weights[m]
+            elif mine[m] != 0 and candidate[m] != 0:
+                clash = True
+            most = max(most, weight)
+            added += weight
+            if weight > 0:
+                agreeing += 1
+                weakest = min(weakest, weight)
+        group_bits = _group_bits(group_max[g], most, added, weakest, agreeing)
+        total_bits += group_bits
+        if group_bits > 0:
+            agreed += 1
+        elif clash:
+            clashed += 1
+    return total_bits, agreed, clashed
+
+
+@numba.njit(cache=True, nogil=True)
+def _link_block(
+    block: int,
+    ours: np.ndarray,
+    low: np.ndarray,
+    count: np.ndarray,
+    order: np.ndarray,
+    offsets: np.ndarray,
+    weight_of: np.ndarray,
+    cap: int,
+    theirs: np.ndarray,
+    members: np.ndarray,
+    group_starts: np.ndarray,
+    group_of: np.ndarray,
+    group_max: np.ndarray,
+    threshold: float,
+    links: np.ndarray,
+    best_bits: np.ndarray,
+    best_groups: np.ndarray,
+) -> None:
+    """:func:`_link` for one block of rows (a function of its own: numba's analysis of a
+    parallel loop takes a row's updates of its best candidate for reductions and fails)."""
+    families, n = ours.shape
+    ranked = np.empty(families, dtype=np.int64)
+    buffer = np.empty(2 * cap, dtype=np.int64)
+    candidate_rows = np.empty((2 * cap, families), dtype=theirs.dtype)
+    mine = np.empty(families, dtype=ours.dtype)  # the row's digests and weights, group order
+    mine_weights = np.empty(families)
+    present = np.empty((families + 63) // 64, dtype=np.uint64)  # bits: mine[m] != 0
+    for row in range(block * BLOCK_ROWS, min(n, (block + 1) * BLOCK_ROWS)):
+        present[:] = 0
+        for m in range(families):
+            j = members[m]
+            c = count[j, row]
+            ranked[j] = c if 0 < c <= cap else NEVER
+            mine[m] = ours[j, row]
+            mine_weights[m] = weight_of[c]
+            if mine[m] != 0:
+                present[m >> 6] |= np.uint64(1) << np.uint64(m & 63)
+        first_key = -1
+        second_key = -1
+        for _ in range(2):  # the rarest key, then the rarest other key (ties: first)
+            best = 0
+            for j in range(1, families):
+                if ranked[j] < ranked[best]:
+                    best = j
+            if ranked[best] != NEVER:
+                if first_key < 0:
+                    first_key = best
+                else:
+                    second_key = best
+            ranked[best] = NEVER
+        links[row] = -1
+        best_bits[row] = 0.0
+        best_groups[row] = 0
+        if first_key < 0:
+            continue
+        # each key's rows are in row order (ties by row): merge them, each row once
+        a = offsets[first_key] + low[first_key, row]
+        a_end = a + count[first_key, row]
+        b = 0
+        b_end = 0
+        if second_key >= 0:
+            b = offsets[second_key] + low[second_key, row]
+            b_end = b + count[second_key, row]
+        size = 0
+        while a < a_end or b < b_end:
+            if b >= b_end or (a < a_end and order[a] < order[b]):
+                cand = order[a]
+                a += 1
+            elif a >= a_end or order[b] < order[a]:
+                cand = order[b]
+                b += 1
+            else:
+                cand = order[a]
+                a += 1
+                b += 1
+            buffer[size] = cand
+            size += 1
+        # each candidate's fingerprint row is a cache miss: read in a loop that does nothing
+        # else, the misses overlap (read while scoring, each waited for the one before)
+        for k in range(size):
+            cand = buffer[k]
+            for m in range(families):
+                candidate_rows[k, m] = theirs[cand, m]
+        top = -np.inf
+        top_k = 0
+        if size == 1:
+            top, agreed, clashed = _score(
+                candidate_rows[0], mine, mine_weights, group_starts, group_max
+            )
+        else:
+            # many candidates agree on a few keys: each is scored from a bit mask of the keys
+            # it agrees on, visiting those alone (adding a group's 0.0 changes no sum, so the
+            # bits are the same), and only the best is then compared member by member
+            for k in range(size):
+                total_bits = 0.0
+                group = -1
+                most = 0.0
+                added = 0.0
+                weakest = np.inf
+                agreeing = 0
+                for word in range(present.size):
+                    agree = np.uint64(0)
+                    for t in range(min(64, families - 64 * word)):
+                        same = candidate_rows[k, 64 * word + t] == mine[64 * word + t]
+                        agree |= np.uint64(same) << np.uint64(t)
+                    agree &= present[word]
+                    while agree:
+                        m = 64 * word + trailing_zeros(agree)  # type: ignore[call-arg]  # intrinsic
+                        agree &= agree - np.uint64(1)
+                        if group_of[m] != group:
+                            if group >= 0:
+                                total_bits += _group_bits(
+                                    group_max[group], most, added, weakest, agreeing
+                                )
+                            group, most, added, weakest, agreeing = group_of[m], 0.0, 0.0, np.inf, 0
+                        weight = mine_weights[m]
+                        most = max(most, weight)
+                        added += weight
+                        if weight > 0:
+                            agreeing += 1
+                            weakest = min(weakest, weight)
+                if group >= 0:
+                    total_bits += _group_bits(group_max[group], most, added, weakest, agreeing)
+                if total_bits > top:
+                    top, top_k = total_bits, k
+            _, agreed, clashed = _score(
+                candidate_rows[top_k], mine, mine_weights, group_starts, group_max
+            )
+        best_bits[row] = top
+        best_groups[row] = agreed
+        if agreed >= 2 and top >= threshold and agreed >= clashed:
+            links[row] = buffer[top_k]
+
+
 @numba.njit(parallel=True, cache=True, nogil=True)
 def _link(
     ours: np.ndarray,
@@ -390,6 +577,7 @@ def _link(
     theirs: np.ndarray,
     members: np.ndarray,
     group_starts: np.ndarray,
+    group_of: np.ndarray,
     group_max: np.ndarray,
     threshold: float,
     links: np.ndarray,
@@ -397,111 +585,13 @@ def _link(
     best_groups: np.ndarray,
     stride: int,
 ) -> None:
-    families, n = ours.shape
-    blocks = (n + BLOCK_ROWS - 1) // BLOCK_ROWS
+    blocks = (ours.shape[1] + BLOCK_ROWS - 1) // BLOCK_ROWS
     for step in numba.prange(blocks):
         block = (step * stride) % blocks  # a bijection (stride and blocks are coprime)
-        weights = np.empty(families)
-        ranked = np.empty(families, dtype=np.int64)
-        buffer = np.empty(2 * cap, dtype=np.int64)
-        candidate_rows = np.empty((2 * cap, families), dtype=theirs.dtype)
-        for row in range(block * BLOCK_ROWS, min(n, (block + 1) * BLOCK_ROWS)):
-            for j in range(families):
-                c = count[j, row]
-                weights[j] = weight_of[c]
-                ranked[j] = c if 0 < c <= cap else NEVER
-            first_key = -1
-            second_key = -1
-            for _ in range(2):  # the rarest key, then the rarest other key (ties: first)
-                best = 0
-                for j in range(1, families):
-                    if ranked[j] < ranked[best]:
-                        best = j
-                if ranked[best] != NEVER:
-                    if first_key < 0:
-                        first_key = best
-                    else:
-                        second_key = best
-                ranked[best] = NEVER
-            links[row] = -1
-            best_bits[row] = 0.0
-            best_groups[row] = 0
-            if first_key < 0:
-                continue
-            # each key's rows are in row order (ties by row): merge them, each row once
-            a = offsets[first_key] + low[first_key, row]
-            a_end = a + count[first_key, row]
-            b = 0
-            b_end = 0
-            if second_key >= 0:
-                b = offsets[second_key] + low[second_key, row]
-                b_end = b + count[second_key, row]
-            size = 0
-            while a < a_end or b < b_end:
-                if b >= b_end or (a < a_end and order[a] < order[b]):
-                    cand = order[a]
-                    a += 1
-                elif a >= a_end or order[b] < order[a]:
-                    cand = order[b]
-                    b += 1
-                else:
-                    cand = order[a]
-                    a += 1
-                    b += 1
-                buffer[size] = cand
-                size += 1
-            # each candidate's fingerprint row is a cache miss: read in a loop that does nothing
-            # else, the misses overlap (read while scoring, each waited for the one before)
-            for k in range(size):
-                cand = buffer[k]
-                for j in range(families):
-                    candidate_rows[k, j] = theirs[cand, j]
-            top = -np.inf
-            top_agreed = 0
-            top_clashed = 0
-            top_cand = -1
-            for k in range(size):
-                cand = buffer[k]
-                total_bits = 0.0
-                agreed = 0
-                clashed = 0
-                for g in range(group_starts.size - 1):
-                    most = 0.0
-                    added = 0.0
-                    weakest = np.inf
-                    agreeing = 0
-                    clash = False
-                    for m in range(group_starts[g], group_starts[g + 1]):
-                        j = members[m]
-                        mine = ours[j, row]
-                        other = candidate_rows[k, j]
-                        weight = 0.0
-                        if mine != 0 and other == mine:
-                            weight = weights[j]
-                        elif mine != 0 and other != 0:
-                            clash = True
-                        most = max(most, weight)
-                        added += weight
-                        if weight > 0:
-                            agreeing += 1
-                            weakest = min(weakest, weight)
-                    if group_max[g]:
-                        group_bits = most
-                    elif agreeing >= 2:
-                        group_bits = added - weakest
-                    else:
-                        group_bits = added
-                    total_bits += group_bits
-                    if group_bits > 0:
-                        agreed += 1
-                    elif clash:
-                        clashed += 1
-                if total_bits > top:
-                    top, top_agreed, top_clashed, top_cand = total_bits, agreed, clashed, cand
-            best_bits[row] = top
-            best_groups[row] = top_agreed
-            if top_agreed >= 2 and top >= threshold and top_agreed >= top_clashed:
-                links[row] = top_cand
+        _link_block(
+            block, ours, low, count, order, offsets, weight_of, cap, theirs, members,
+            group_starts, group_of, group_max, threshold, links, best_bits, best_groups,
+        )  # fmt: skip
 
 
 def _stride(blocks: int) -> int:
@@ -530,7 +620,9 @@ def link_best(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per sample row (``ours``: each family's digests, by row; a families x rows array will
     do): the cohort row it links to (-1: none), the evidence of its best candidate and that
-    candidate's agreeing groups.
+    candidate's agreeing groups. ``theirs`` holds the fingerprint's digests, rows x families,
+    its columns in the order of the members of ``groups`` (group by group), as the candidates
+    are scored.
 
     Candidates are the cohort rows sharing one of the row's two rarest digests (``0 < count <=
     cap``); each is scored on every family (agreement on a digest ``count`` rows share is worth
@@ -547,6 +639,7 @@ def link_best(
         return links, best_bits, best_groups
     members = np.array([j for group in groups for j in group], dtype=np.int64)
     group_starts = np.cumsum([0] + [len(group) for group in groups]).astype(np.int64)
+    group_of = np.repeat(np.arange(len(groups)), [len(group) for group in groups]).astype(np.int64)
     group_flags = np.array(group_max, dtype=np.bool_)
     wait_warm_up("digest_index")
     # one set of chunk buffers, reused: fresh memory for every chunk costs page faults
@@ -560,7 +653,7 @@ def link_best(
         lookup_stacked(index, mine, out=(low, count))
         _link(
             mine, low, count, index.order, index.offsets, weight_of, cap, theirs, members,
-            group_starts, group_flags, threshold, links[start:stop], best_bits[start:stop],
+            group_starts, group_of, group_flags, threshold, links[start:stop], best_bits[start:stop],
             best_groups[start:stop], _stride(-(-(stop - start) // BLOCK_ROWS)),
         )  # fmt: skip
     return links, best_bits, best_groups

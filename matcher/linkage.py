@@ -181,8 +181,8 @@ def link_rows(
         return LinkResult(links, best_bits, best_groups, threshold, 0.0, ())
     names = [f.name for f in families]
     index = _stacked(fp, tuple(names))
-    theirs = _theirs(fp, tuple(names))
     groups = list(_groups(families).values())
+    theirs = _theirs(fp, tuple(names[j] for group in groups for j in group))  # as scored
     group_max = [families[g[0]].combine == "max" or len(g) == 1 for g in groups]
     ours = [sample[name] for name in names]  # link_best copies them a chunk of rows at a time
     cap = max(64, total // 500)

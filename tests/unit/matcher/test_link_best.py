@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 
 from matcher import linkage
 from matcher.digest_index import sort_digests, stack_index
@@ -21,21 +22,29 @@ FAMILIES = (
     Family("e", "f5", 16, 5),
 )
 RANGES = (400, 40, 3000, 2500, 700, 6, 50)  # few distinct values: many ties and candidates
+# more families than a 64-bit mask holds, their groups interleaved (scored in group order)
+WIDE = (
+    Family("qi", "qi", 32, combine="max"),
+    *(Family(f"w{i}", f"g{i % 7}", 16 if i % 5 == 0 else 32, i) for i in range(69)),
+)
+WIDE_RANGES = (400, *(3000 if i % 4 == 0 else 20 + 37 * (i % 9) for i in range(69)))
 
 
-def _world(seed: int) -> tuple[Fingerprint, dict[str, np.ndarray], int]:
+def _world(
+    seed: int, families: tuple[Family, ...] = FAMILIES, ranges: tuple[int, ...] = RANGES
+) -> tuple[Fingerprint, dict[str, np.ndarray], int]:
     rng = np.random.default_rng(seed)
     rows, n = 3000, 500
     digests = {
         f.name: rng.integers(1, top + 1, rows).astype(f.dtype)
-        for f, top in zip(FAMILIES, RANGES, strict=True)
+        for f, top in zip(families, ranges, strict=True)
     }
-    for f in FAMILIES:
+    for f in families:
         digests[f.name][rng.random(rows) < 0.1] = 0  # missing values
-    fp = Fingerprint("k", rows, {}, FAMILIES, digests)
+    fp = Fingerprint("k", rows, {}, families, digests)
     picked = rng.integers(0, rows, n)
     sample = {}
-    for f, top in zip(FAMILIES, RANGES, strict=True):
+    for f, top in zip(families, ranges, strict=True):
         values = digests[f.name][picked].copy()
         noise = rng.random(n) < 0.3
         values[noise] = rng.integers(0, top + 1, int(noise.sum()))
@@ -45,8 +54,8 @@ def _world(seed: int) -> tuple[Fingerprint, dict[str, np.ndarray], int]:
 
 def _reference(
     fp: Fingerprint, sample: dict[str, np.ndarray], n: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """The link rule, one sample row and one candidate at a time."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The link rule, one sample row and one candidate at a time: links, evidence, groups."""
     families = [f for f in fp.families if np.any(sample[f.name])]
     total = fp.total_rows
     threshold = math.log2(total / linkage.ALPHA)
@@ -54,6 +63,7 @@ def _reference(
     groups = linkage._groups(families)
     links = np.full(n, -1)
     bits_out = np.zeros(n)
+    groups_out = np.zeros(n, dtype=np.int64)
     for row in range(n):
         mine = [int(sample[f.name][row]) for f in families]
         counts = [
@@ -90,19 +100,25 @@ def _reference(
             if total_bits > best[0]:
                 best = (total_bits, agreed, clashed, cand)
         if best[3] >= 0:
-            bits_out[row] = best[0]
+            bits_out[row], groups_out[row] = best[0], best[1]
             if best[1] >= 2 and best[0] >= threshold and best[1] >= best[2]:
                 links[row] = best[3]
-    return links, bits_out
+    return links, bits_out, groups_out
 
 
-def test_linking_follows_the_rule_pair_by_pair() -> None:
-    for seed in (1, 2):
-        fp, sample, n = _world(seed)
+@pytest.mark.parametrize(
+    ("families", "ranges", "seeds"), [(FAMILIES, RANGES, (1, 2)), (WIDE, WIDE_RANGES, (3,))]
+)
+def test_linking_follows_the_rule_pair_by_pair(
+    families: tuple[Family, ...], ranges: tuple[int, ...], seeds: tuple[int, ...]
+) -> None:
+    for seed in seeds:
+        fp, sample, n = _world(seed, families, ranges)
         result = linkage.link_rows(fp, sample, rows=n)
-        links, bits = _reference(fp, sample, n)
+        links, bits, groups = _reference(fp, sample, n)
         assert np.array_equal(result.links, links)
         assert np.allclose(result.bits, bits)
+        assert np.array_equal(result.groups, groups)
         assert 0 < result.linked < n
 
 
