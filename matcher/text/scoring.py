@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
@@ -262,13 +261,18 @@ def _scored(body: str, profile: CohortProfile) -> tuple[TextScore, ByGroup]:
     logit = weights.bias + weights.alias * strength
     reasons = [_name_reason(aliases[0], weights.alias * strength, described)]
 
-    by_group: ByGroup = defaultdict(list)
+    by_group: ByGroup = {}  # a plain dict: compiled code reads it directly, not a defaultdict
     for hit in find_evidence(body, compiled) if evidence is None else evidence:
         if hit.group == "release" and _negated(hit):
             continue  # "no real participants", "非真实参与者"
         if (hit.kind == "negative" or hit.group in _NEGATABLE) and _negated_close(hit):
             continue  # "no selling of medical data", "不是汇总统计", "not a scam"
-        by_group[hit.kind, hit.group].append(hit)
+        key = (hit.kind, hit.group)
+        found = by_group.get(key)
+        if found is None:
+            by_group[key] = [hit]
+        else:
+            found.append(hit)
     if _uncorroborated(aliases, by_group, profile) and not _corroborated(body, compiled):
         other = (
             f"{aliases[0].term!r} here is not {profile.name}: "
