@@ -91,6 +91,16 @@ def _sort_into(
 
 
 @numba.njit(cache=True, nogil=True)
+def _count_distinct(ordered: np.ndarray) -> int:
+    """How many distinct values sorted ``ordered`` holds."""
+    count = 0
+    for i in range(ordered.size):
+        if i == 0 or ordered[i] != ordered[i - 1]:
+            count += 1
+    return count
+
+
+@numba.njit(cache=True, nogil=True)
 def _distinct_into(
     ordered: np.ndarray,
     starts: np.ndarray,
@@ -197,13 +207,13 @@ def lookup(
 class StackedIndex:
     """Several families' sorted digests, row orders and bucket indexes in shared arrays: family
     ``j``'s ``sizes[j]`` entries start at ``offsets[j]``, its ``2**bucket_bits[j] + 1`` bucket
-    starts at ``bucket_offsets[j]`` (they already point into the shared arrays). Its distinct
-    values start at ``offsets[j]`` too, with their bucket index at ``bucket_offsets[j]``."""
+    starts at ``bucket_offsets[j]`` (they already point into the shared arrays), and so does
+    the bucket index of its distinct values (pointing into ``distinct`` and ``runs``)."""
 
     ordered: np.ndarray  # uint32
     order: np.ndarray  # int32 rows (ROW), ties by row
     starts: np.ndarray  # int64
-    distinct: np.ndarray  # uint32: each family's distinct values, at the family's offset
+    distinct: np.ndarray  # uint32: each family's distinct values, sorted, family by family
     runs: np.ndarray  # int32 (ROW): where each distinct value's run starts in its family
     distinct_starts: np.ndarray  # int64: bucket index over ``distinct``, as ``starts``
     offsets: np.ndarray
@@ -242,25 +252,38 @@ def stack_index(digests: list[np.ndarray], bits: list[int]) -> StackedIndex:
     ordered = np.empty(int(offsets[-1]), dtype=np.uint32)
     order = np.empty(int(offsets[-1]), dtype=ROW)
     starts = np.empty(int(bucket_offsets[-1]), dtype=np.int64)
-    distinct = np.empty(int(offsets[-1]), dtype=np.uint32)  # pages touched: distinct values
-    runs = np.empty(int(offsets[-1]), dtype=ROW)
     distinct_starts = np.empty_like(starts)
     shifts = np.array([b - k for b, k in zip(bits, bucket_bits, strict=True)], dtype=np.int64)
+    counts = np.zeros(len(digests), dtype=np.int64)
 
     def sort_family(j: int) -> None:
         lo, hi = offsets[j], offsets[j + 1]
         window = starts[bucket_offsets[j] : bucket_offsets[j + 1]]
         _sort_into(_aligned(digests[j]), int(shifts[j]), order[lo:hi], ordered[lo:hi], window)
+        counts[j] = _count_distinct(ordered[lo:hi])
+
+    def list_distinct(j: int) -> None:
+        lo, hi = offsets[j], offsets[j + 1]
+        first, last = distinct_offsets[j], distinct_offsets[j + 1]
+        window = starts[bucket_offsets[j] : bucket_offsets[j + 1]]
         distinct_window = distinct_starts[bucket_offsets[j] : bucket_offsets[j + 1]]
-        _distinct_into(ordered[lo:hi], window, distinct[lo:hi], runs[lo:hi], distinct_window)
+        _distinct_into(
+            ordered[lo:hi], window, distinct[first:last], runs[first:last], distinct_window
+        )
         window += lo
-        distinct_window += lo
+        distinct_window += first
 
     # the families sort independently, each into its own slices, one per core (the kernel
-    # releases the GIL): the same arrays as sorting them one after another
+    # releases the GIL): the same arrays as sorting them one after another. Their distinct
+    # values are listed once counted, in arrays of their size: a long-running service keeps
+    # the index, and in huge pages an array as large as the digests would all be resident
     workers = max(1, min(len(digests), numba.get_num_threads()))
     with ThreadPoolExecutor(max_workers=workers) as pool:
         list(pool.map(sort_family, range(len(digests))))
+        distinct_offsets = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+        distinct = np.empty(int(distinct_offsets[-1]), dtype=np.uint32)
+        runs = np.empty(int(distinct_offsets[-1]), dtype=ROW)
+        list(pool.map(list_distinct, range(len(digests))))
     return StackedIndex(
         ordered, order, starts, distinct, runs, distinct_starts, offsets[:-1],
         np.array(sizes, dtype=np.int64),
