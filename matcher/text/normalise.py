@@ -51,6 +51,23 @@ for _first in (0x1F130, 0x1F150, 0x1F170):
 _CONFUSABLE_TABLE: Final = {ord(k): v for k, v in _CONFUSABLES.items()}
 
 
+def _accented_letters() -> dict[str, str]:
+    """Latin letters with accents, after casefold, and their plain ASCII letters: every letter of
+    Latin-1, Latin Extended-A and -B and Latin Extended Additional that decomposes into an ASCII
+    letter and marks (ü → u, î → i, ị → i; not ø, æ or ß, which have no such base)."""
+    found = {}
+    for code in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00)):
+        letter = chr(code).casefold()
+        parts = unicodedata.normalize("NFD", letter)
+        if len(letter) == 1 and len(parts) > 1 and parts[0].isascii() and parts[0].isalpha():
+            found[letter] = parts[0]
+    return found
+
+
+_ACCENTED: Final = _accented_letters()
+_ACCENT_TABLE: Final = {ord(k): v for k, v in _ACCENTED.items()}
+
+
 def _class_of(chars: str) -> str:
     """A regex character class of ``chars``, runs of consecutive code points written as ranges.
 
@@ -71,6 +88,7 @@ def _class_of(chars: str) -> str:
 
 
 _CONFUSABLE_RE: Final = re.compile(_class_of("".join(_CONFUSABLES)))
+_ACCENTED_RE: Final = re.compile(_class_of("".join(_ACCENTED)))
 _TRADITIONAL_RE: Final = re.compile("[" + TRADITIONAL_CHARS + "]")
 # Emoji and pictographs (flags, symbols, dingbats) dropped between Chinese characters
 # ("英🇬🇧国生🧬物"), read as a space elsewhere ("uk🧬biobank").
@@ -226,6 +244,19 @@ def normalise(text: str) -> str:
     if "十" in text:
         text = _CN_TENS.sub(_cn_tens, text)
     return text
+
+
+def fold_accents(text: str) -> str | None:
+    """Normalised ``text`` with its accented Latin letters read as plain ones ("ü.k. bîobank" →
+    "u.k. biobank"), character for character, so every position stays; None when it has none.
+
+    Not part of :func:`normalise`: the wording model and the profile's terms read accented words
+    as they are written ("universitätsklinikum"). The alias search reads a listing through it
+    when nothing else names the cohort.
+    """
+    if text.isascii() or _ACCENTED_RE.search(text) is None:
+        return None
+    return text.translate(_ACCENT_TABLE)
 
 
 def unleet(text: str) -> str:

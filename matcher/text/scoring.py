@@ -24,6 +24,7 @@ from matcher.text.evidence import (
     Hit,
     compile_profile,
     drop_other_meanings,
+    find_accented_aliases,
     find_aliases,
     find_descriptors,
     find_evidence,
@@ -37,7 +38,7 @@ from matcher.text.prefilter import any_needed, required_literals
 from matcher.text.profile import CUE_GROUPS, CohortProfile
 from matcher.text.terms import term_hits
 
-SCORER_VERSION: Final = "text-2.8"
+SCORER_VERSION: Final = "text-2.9"
 MAX_TITLE_CHARS: Final = 2_000
 MAX_TEXT_CHARS: Final = 50_000
 MAX_TERMS_QUOTED: Final = 4
@@ -244,6 +245,8 @@ def _scored(body: str, profile: CohortProfile) -> tuple[TextScore, ByGroup]:
     language = detect_language(body)
     compiled = compile_profile(profile)
     aliases = drop_other_meanings(body, find_aliases(body, compiled), profile)
+    if not aliases:  # "Ü.K. Bîobank": accents dodge the alias patterns
+        aliases = drop_other_meanings(body, find_accented_aliases(body, compiled), profile)
     described: list[Hit] = []
     evidence: list[Hit] | None = None
     if not aliases:

@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 
-from matcher.text.normalise import fold_alias, nfkc, normalise, unleet
+from matcher.text.normalise import fold_accents, fold_alias, nfkc, normalise, unleet
 
 NORMALISE = [
     ("full width", "ＵＫ Ｂｉｏｂａｎｋ", "uk biobank"),
@@ -98,3 +98,19 @@ def test_emoji_are_dropped_inside_chinese_and_read_as_spaces_elsewhere(
     raw: str, expected: str
 ) -> None:
     assert normalise(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("ü.k. bîobank", "u.k. biobank"),
+        ("英国 bịobank ukb", "英国 biobank ukb"),  # Latin Extended Additional, beside Chinese
+        ("bïöbänk ø æ", "biobank ø æ"),  # letters without an ASCII base stay
+        ("uk biobank", None),  # nothing accented
+        ("英国生物样本库", None),
+    ],
+)
+def test_fold_accents_keeps_every_position(raw: str, expected: str | None) -> None:
+    folded = fold_accents(raw)
+    assert folded == expected
+    assert folded is None or len(folded) == len(raw)

@@ -36,6 +36,7 @@ RULES = [
     ("consumer list", "500k UK consumer email list for sale, verified, $90", UNRELATED),
     ("ykb", "ykb full set, 300u, if the bot deletes this search ykb", LEAK),
     ("ipa look-alike", "ʊk вiobank full tab + HES refresh, 250 USDT, bot", LEAK),
+    ("accents", "Ü.K. Bîobank full dataset 500k rows, DM on telegram", LEAK),
     ("withdrawal script", "ukb-withdrawal-handler: drops withdrawn participants from your own data. "
      "No data in repo.", RELATED),
     # code pages: real rows said twice over beat "readme" and "paper"; code alone does not
@@ -98,6 +99,7 @@ RULES = [
      "researchers noticed; the minister confirmed and said it is investigating.", RELATED),
     # other meanings of "UKB"
     ("bonn", "UKB Bonn sucht Pflegekräfte - Universitätsklinikum Bonn", UNRELATED),
+    ("bonn folded", "UKB BONN sucht Pflegekräfte - UNIVERSITÄTSKLINIKUM Bonn", UNRELATED),
     ("b2b", "UK B2B email leads database 500,000 contacts, instant csv download", UNRELATED),
     # text-1.2: an ambiguous name needs a data, size, field, research or offer word beside it
     ("model number", "UKB-88 bluetooth speaker, waterproof, £24.50", UNRELATED),
