@@ -94,7 +94,7 @@ class WordingModel:
         The same n-grams as :func:`ngrams` finds, each counted once; the shares are summed by
         ``math.fsum``, whose result does not depend on their order.
         """
-        tokens = _TOKEN.findall(body)
+        tokens: list[str] = _TOKEN.findall(body)  # typed: compiled code joins them as str
         words, pairs, triples = self._words, self._pairs, self._triples
         shares: dict[str, float] = {}
         last = len(tokens) - 1
