@@ -79,8 +79,8 @@ class WordingModel:
 
     def __post_init__(self) -> None:
         for gram, weight in self.weights.items():
-            if " " in gram:
-                first, second = gram.split(" ")
+            if " " in gram:  # a pair (a malformed gram of three words is kept, and never found)
+                first, _, second = gram.partition(" ")
                 self._pairs.setdefault(first, {})[second] = weight
             elif len(gram) >= 3 and _is_chinese(gram[0]) and _is_chinese(gram[1]):
                 self._triples.setdefault(gram[0], {}).setdefault(gram[1], {})[gram[2:]] = weight

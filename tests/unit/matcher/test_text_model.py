@@ -102,3 +102,17 @@ def test_clear_cases_are_the_rules_alone() -> None:
     )
     assert clear.verdict == "leak-offer"
     assert not any(r.startswith("wording like") for r in clear.reasons)
+
+
+def test_evidence_finds_exactly_the_known_ngrams() -> None:
+    """The token-by-token look-up finds the n-grams ngrams() lists that the model knows, each
+    once, and a malformed n-gram in a model file is kept but never found."""
+    model = parse_model(
+        '{"format": 1, "bias": 0, "weights": {"uk": 0.5, "uk biobank": 1.0, "出售数": 0.25,'
+        ' "售数据": 0.125, "数 据": -0.5, "a b c": 9.0, "biobank 出": 2.0}}'
+    )
+    body = "uk biobank 出售数据 uk biobank a b c"
+    total, shares = model.evidence(body)
+    expected = {g: model.weights[g] for g in ngrams(body) if g in model.weights}
+    assert shares == expected and "a b c" not in shares
+    assert total == sum(expected.values()) == 3.375
