@@ -24,9 +24,13 @@ from matcher.text.hanzi import FOLD_HANZI, TRADITIONAL_CHARS
 
 # Invisible characters left by NFKC: zero-width space/joiners, word joiner, BOM, soft hyphen,
 # bidi marks and embeddings, Mongolian vowel separator, invisible operators, variation selectors.
+# Also the combining marks that NFKC leaves on a letter with no precomposed form: strikethrough,
+# underline and "Zalgo" styling (b̶i̶o̶b̶a̶n̶k̶, U̲K̲) hides a name from a filter as well as a
+# zero-width space does. Not the marks for symbols (U+20D0-U+20FF: the keycap of "1️⃣").
 _INVISIBLE: Final = re.compile(
-    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180e\u200b-\u200f\u202a-\u202e"
-    "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]"
+    "[\u00ad\u0300-\u036f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180e\u1ab0-\u1aff"
+    "\u1dc0-\u1dff\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufe20-\ufe2f"
+    "\ufeff\uffa0]"
 )
 # Latin look-alikes (after casefold) from Cyrillic and Greek.
 _CONFUSABLES: Final = {

@@ -88,6 +88,8 @@ _CLOSE_WINDOW: Final = 24
 # so one search of these literals spares the full pattern's search (~half its cost).
 _CLOSE_NEGATION_WORDS: Final = any_needed(required_literals(_CLOSE_NEGATION.pattern))
 _NEGATABLE: Final = frozenset({"offer", "transaction", "contact"})
+# The flag of the UK, and the regional-indicator letters U and K, which a seller writes for "UK"
+_UK_FLAGS: Final = ("\U0001f1ec\U0001f1e7", "\U0001f1fa\U0001f1f0")
 MAX_MEMO: Final = 4_096
 MAX_FORMATS: Final = 1_024
 _QUOTED: Final[dict[str, str]] = {}
@@ -386,6 +388,12 @@ def score_listing_text(*, title: str, text: str, profile: CohortProfile) -> Text
     leave only posts of their own (replies, chat lines, shop items) to be scored.
     """
     whole, groups = _scored(listing_body(title=title, text=text), profile)
+    if whole.verdict is TextVerdict.UNRELATED and not groups and _has_uk_flag(title, text):
+        # "🇬🇧 Biobank": the flag stands for the name's "UK" (normalisation reads it as a space)
+        flagged = listing_body(title=_uk_flag_read(title), text=_uk_flag_read(text))
+        named, named_groups = _scored(flagged, profile)
+        if named.verdict is not TextVerdict.UNRELATED:
+            whole, groups = named, named_groups
     if whole.verdict is not TextVerdict.RELATED:
         return whole
     if any(("negative", group) in groups for group in ABSOLUTE_NEGATIVES):
@@ -426,6 +434,17 @@ def score_listing_text(*, title: str, text: str, profile: CohortProfile) -> Text
         f"(the page as a whole scores {whole.score:.2f}): “{quoted}”"
     )
     return TextScore(scored.score, scored.verdict, (opening, *scored.reasons), whole.language)
+
+
+def _has_uk_flag(title: str, text: str) -> bool:
+    return any(flag in title or flag in text for flag in _UK_FLAGS)
+
+
+def _uk_flag_read(text: str) -> str:
+    """``text`` with the flag of the UK (🇬🇧, or 🇺🇰 spelled with the letters U and K) as "UK"."""
+    for flag in _UK_FLAGS:
+        text = text.replace(flag, " UK ")
+    return text
 
 
 def page_parts(text: str) -> list[str]:

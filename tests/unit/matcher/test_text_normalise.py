@@ -33,6 +33,8 @@ NORMALISE = [
     ("variant character", "英囯生物样本庫", "英国生物样本库"),
     ("two-digit numerals", "二十二个中心 四十到六十九岁 十二", "22个中心 40到69岁 12"),
     ("bare ten stays a word", "十分 十全十美 第十", "十分 十全十美 第十"),
+    ("combining styling", "U̲K̲ b̶i̶o̶b̶a̶n̶k̶", "uk biobank"),
+    ("keycap kept", "1\u20e3 uk", "1\u20e3 uk"),
 ]
 FOLD = [
     ("dots and hyphen", "U.K. Bio-bank", "ukbiobank"),

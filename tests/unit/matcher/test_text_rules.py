@@ -37,6 +37,10 @@ RULES = [
     ("ykb", "ykb full set, 300u, if the bot deletes this search ykb", LEAK),
     ("ipa look-alike", "ʊk вiobank full tab + HES refresh, 250 USDT, bot", LEAK),
     ("accents", "Ü.K. Bîobank full dataset 500k rows, DM on telegram", LEAK),
+    ("uk flag", "🇬🇧 Biobank full dataset 500k rows for sale, telegram", LEAK),
+    ("uk flag in chinese", "英🇬🇧国生物样本库 全量 出售", LEAK),
+    ("flag alone", "🇬🇧 consumer leads 500k for sale", UNRELATED),
+    ("strikethrough", "b̶i̶o̶b̶a̶n̶k̶ UK full data 500k for sale dm", LEAK),
     ("withdrawal script", "ukb-withdrawal-handler: drops withdrawn participants from your own data. "
      "No data in repo.", RELATED),
     # code pages: real rows said twice over beat "readme" and "paper"; code alone does not
