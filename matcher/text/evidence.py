@@ -28,7 +28,7 @@ from matcher.text.claims import (
     size_hits,
 )
 from matcher.text.hits import SNIPPET_CONTEXT, SNIPPET_MAX, Hit, snippet
-from matcher.text.normalise import fold_accents, fold_alias, fold_normalised
+from matcher.text.normalise import disguised_reading, fold_alias, fold_normalised
 from matcher.text.prefilter import Requirement, may_match, required_literals
 from matcher.text.profile import CUE_GROUPS, NEGATIVE_GROUPS, CohortProfile
 from matcher.text.terms import Groups, TermIndex, index_terms, term_hits
@@ -40,9 +40,9 @@ __all__ = [
     "Hit",
     "compile_profile",
     "drop_other_meanings",
-    "find_accented_aliases",
     "find_aliases",
     "find_descriptors",
+    "find_disguised_aliases",
     "find_evidence",
     "find_fuzzy_alias",
     "find_named",
@@ -192,11 +192,11 @@ def find_aliases(text: str, compiled: CompiledProfile) -> list[Hit]:
     return hits
 
 
-def find_accented_aliases(text: str, compiled: CompiledProfile) -> list[Hit]:
-    """Alias hits once accented Latin letters read as plain ones ("Ü.K. Bîobank", "ÜKB"); the
-    hits quote that plain reading of the text. Empty when the text has no accented letter."""
-    plain = fold_accents(text)
-    return [] if plain is None else find_aliases(plain, compiled)
+def find_disguised_aliases(text: str, compiled: CompiledProfile) -> list[Hit]:
+    """Alias hits in the text read past its disguises (:func:`disguised_reading`: "Ü.K. Bîobank",
+    "鹰国生物样本库"); the hits quote that reading. Empty when the text has no such disguise."""
+    reading = disguised_reading(text)
+    return [] if reading is None else find_aliases(reading, compiled)
 
 
 def find_named(text: str, compiled: CompiledProfile) -> Hit | None:

@@ -93,6 +93,10 @@ def _class_of(chars: str) -> str:
 
 _CONFUSABLE_RE: Final = re.compile(_class_of("".join(_CONFUSABLES)))
 _ACCENTED_RE: Final = re.compile(_class_of("".join(_ACCENTED)))
+# Characters read "ying" (any tone, simplified and traditional) that sellers write for 英 before 国
+# ("鹰国", "婴国"): no country is called that, and a whole alias must still follow.
+_YING: Final = "鹰鷹婴嬰樱櫻莺鶯缨纓瑛应膺嘤罂璎撄迎盈营赢贏萤螢莹瑩蝇蠅荧熒滢瀅影颖穎硬映"
+_YING_COUNTRY: Final = re.compile(f"[{_YING}](?=国)")
 _TRADITIONAL_RE: Final = re.compile("[" + TRADITIONAL_CHARS + "]")
 # Emoji and pictographs (flags, symbols, dingbats) dropped between Chinese characters
 # ("英🇬🇧国生🧬物"), read as a space elsewhere ("uk🧬biobank").
@@ -250,17 +254,24 @@ def normalise(text: str) -> str:
     return text
 
 
-def fold_accents(text: str) -> str | None:
-    """Normalised ``text`` with its accented Latin letters read as plain ones ("ü.k. bîobank" →
-    "u.k. biobank"), character for character, so every position stays; None when it has none.
+def disguised_reading(text: str) -> str | None:
+    """Normalised ``text`` read past two disguises, character for character so every position
+    stays: accented Latin letters as plain ones ("ü.k. bîobank" → "u.k. biobank"), and a
+    character read "ying" before 国 as 英 ("鹰国生物样本库" → "英国生物样本库"). None when
+    neither occurs.
 
-    Not part of :func:`normalise`: the wording model and the profile's terms read accented words
-    as they are written ("universitätsklinikum"). The alias search reads a listing through it
-    when nothing else names the cohort.
+    Not part of :func:`normalise`: the wording model and the profile's terms read these words as
+    they are written ("universitätsklinikum"). The alias search reads a listing this way when
+    nothing else names the cohort.
     """
-    if text.isascii() or _ACCENTED_RE.search(text) is None:
+    if text.isascii():
         return None
-    return text.translate(_ACCENT_TABLE)
+    reading = text
+    if _ACCENTED_RE.search(reading):
+        reading = reading.translate(_ACCENT_TABLE)
+    if "国" in reading:
+        reading = _YING_COUNTRY.sub("英", reading)
+    return None if reading == text else reading
 
 
 def unleet(text: str) -> str:

@@ -24,9 +24,9 @@ from matcher.text.evidence import (
     Hit,
     compile_profile,
     drop_other_meanings,
-    find_accented_aliases,
     find_aliases,
     find_descriptors,
+    find_disguised_aliases,
     find_evidence,
     find_named,
 )
@@ -247,8 +247,8 @@ def _scored(body: str, profile: CohortProfile) -> tuple[TextScore, ByGroup]:
     language = detect_language(body)
     compiled = compile_profile(profile)
     aliases = drop_other_meanings(body, find_aliases(body, compiled), profile)
-    if not aliases:  # "Ü.K. Bîobank": accents dodge the alias patterns
-        aliases = drop_other_meanings(body, find_accented_aliases(body, compiled), profile)
+    if not aliases:  # "Ü.K. Bîobank", "鹰国生物样本库": disguises the alias patterns do not read
+        aliases = drop_other_meanings(body, find_disguised_aliases(body, compiled), profile)
     described: list[Hit] = []
     evidence: list[Hit] | None = None
     if not aliases:

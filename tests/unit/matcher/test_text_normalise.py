@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 
-from matcher.text.normalise import fold_accents, fold_alias, nfkc, normalise, unleet
+from matcher.text.normalise import disguised_reading, fold_alias, nfkc, normalise, unleet
 
 NORMALISE = [
     ("full width", "ＵＫ Ｂｉｏｂａｎｋ", "uk biobank"),
@@ -108,11 +108,13 @@ def test_emoji_are_dropped_inside_chinese_and_read_as_spaces_elsewhere(
         ("ü.k. bîobank", "u.k. biobank"),
         ("英国 bịobank ukb", "英国 biobank ukb"),  # Latin Extended Additional, beside Chinese
         ("bïöbänk ø æ", "biobank ø æ"),  # letters without an ASCII base stay
-        ("uk biobank", None),  # nothing accented
+        ("鹰国生物样本库 婴国 樱国", "英国生物样本库 英国 英国"),
+        ("中国生物样本库 美国 应对", None),  # other countries; ying not before 国
+        ("uk biobank", None),  # nothing disguised
         ("英国生物样本库", None),
     ],
 )
-def test_fold_accents_keeps_every_position(raw: str, expected: str | None) -> None:
-    folded = fold_accents(raw)
-    assert folded == expected
-    assert folded is None or len(folded) == len(raw)
+def test_disguised_reading_keeps_every_position(raw: str, expected: str | None) -> None:
+    reading = disguised_reading(raw)
+    assert reading == expected
+    assert reading is None or len(reading) == len(raw)
