@@ -98,6 +98,13 @@ RULES = [
     ("posted drive", "UK Biobank imputed bgen preloaded on a 4TB drive, ships worldwide", LEAK),
     # buy requests, comparisons, books, news: related
     ("wtb", "WTB UK Biobank genotypes, paying well in USDT, pm me", RELATED),
+    # text-2.9: the voice of a victim or a moderator quoting the seller (a lone doubting question
+    # beside a quoted offer is still outweighed: see the corpus README)
+    ("scam alert", 'SCAM ALERT: "UK Biobank full 500k, 300 USDT, tg @x" - this guy took my money '
+     "and vanished. Do not pay.", RELATED),
+    ("mod note", "Mod note: removed 3 posts selling UK Biobank data (500k, USDT). Selling cohort "
+     "data gets you banned.", RELATED),
+    ("seller reassures", "英国生物样本库全量数据 出售 怕被骗可以先看样本 微信 x2027", LEAK),
     ("求购", "求购UKB数据 表型即可 价格好说 私聊", RELATED),
     ("comparison", "CKB 51万人数据出售 比英国UKB更适合中国人群 价格优惠", RELATED),
     ("book", "《UKB数据分析实战》正版 塑封 包邮", RELATED),
