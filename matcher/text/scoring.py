@@ -90,6 +90,12 @@ _CLOSE_NEGATION_WORDS: Final = any_needed(required_literals(_CLOSE_NEGATION.patt
 _NEGATABLE: Final = frozenset({"offer", "transaction", "contact"})
 # The flag of the UK, and the regional-indicator letters U and K, which a seller writes for "UK"
 _UK_FLAGS: Final = ("\U0001f1ec\U0001f1e7", "\U0001f1fa\U0001f1f0")
+# Negative contexts whose pages quote sellers (a warning, a news report), the quotation marks they
+# quote in, and the evidence that is the seller's pitch when it stands inside them
+_REPORTING: Final = ("warning", "news")
+_QUOTE: Final = re.compile(r'“[^“”]{1,300}”|"[^"\n]{1,300}"|「[^「」]{1,300}」|『[^『』]{1,300}』')
+MAX_QUOTES: Final = 32
+_PITCH: Final = frozenset({("cue", "offer"), ("cue", "transaction"), ("cue", "contact")})
 MAX_MEMO: Final = 4_096
 MAX_FORMATS: Final = 1_024
 _QUOTED: Final[dict[str, str]] = {}
@@ -208,6 +214,23 @@ def _uncorroborated(
     return not any(hit.term in offer_terms for hit in by_group.get(("cue", "offer"), ()))
 
 
+def _drop_quoted_pitch(body: str, by_group: ByGroup) -> None:
+    """Leave out the seller's pitch that a warning or a news report quotes: offer, price, payment
+    and contact inside quotation marks (“…”, "…", 「…」, 『…』) are the seller's words, not the
+    page's ("scam alert: “UKB full 500k, 300u, tg @x” took my money"). The page's own words around
+    the quote still count, and so does a size inside one: a seller echoes the buyers' question
+    ("大家问的“英国那个50万人的队列”", blind5) as often as a warning quotes the pitch."""
+    quotes = [m.span() for _, m in zip(range(MAX_QUOTES), _QUOTE.finditer(body), strict=False)]
+    if not quotes:
+        return
+    for key in [k for k in by_group if k in _PITCH]:
+        kept = [h for h in by_group[key] if not any(a < h.start and h.end < b for a, b in quotes)]
+        if kept:
+            by_group[key] = kept
+        else:
+            del by_group[key]
+
+
 def _corroborated(body: str, compiled: CompiledProfile) -> bool:
     """Whether the text holds a word that shows an ambiguous name means the cohort though no
     data, size or field term stands beside it: file sharing ("网盘", "解压密码", "mirror",
@@ -278,6 +301,8 @@ def _scored(body: str, profile: CohortProfile) -> tuple[TextScore, ByGroup]:
             by_group[key] = [hit]
         else:
             found.append(hit)
+    if any(("negative", group) in by_group for group in _REPORTING):
+        _drop_quoted_pitch(body, by_group)
     if _uncorroborated(aliases, by_group, profile) and not _corroborated(body, compiled):
         other = (
             f"{aliases[0].term!r} here is not {profile.name}: "

@@ -73,7 +73,7 @@ def test_bad_corpus_lines_are_named(line: str, message: str) -> None:
     ("split", "support"),
     [("blind", 64), ("blind2", 67), ("blind3", 81), ("blind5", 77), ("blind6", 77),
      ("blind7", 78), ("blind8", 79), ("blind9", 79), ("blind10", 78), ("blind11", 77),
-     ("probe", 97)],
+     ("probe", 100)],
 )  # fmt: skip
 def test_seen_blind_splits_stay_above_their_floor(split: str, support: int) -> None:
     """The blind sets informed the rules of text-1.1 (blind), text-1.2 (blind2), text-1.3
@@ -85,7 +85,7 @@ def test_seen_blind_splits_stay_above_their_floor(split: str, support: int) -> N
     1.000 / 0.987; blind6 0.974 / 0.987; blind7 0.987 / 0.962; blind8 1.000 / 0.962; blind9
     0.987 / 0.987; blind10 0.987 / 0.962; blind11 1.000 / 0.948. The floor leaves a margin.
     The probe set (written against text-2.8 to find evasions and warning voices it missed; text-2.9
-    came from it): 0.979 / 0.979.
+    came from it): 0.990 / 0.980.
     """
     report = evaluate(parse_corpus(load(split), source=f"{split}.jsonl"), default_profile())
     leak = report.metric("leak-offer")

@@ -105,6 +105,11 @@ RULES = [
     ("mod note", "Mod note: removed 3 posts selling UK Biobank data (500k, USDT). Selling cohort "
      "data gets you banned.", RELATED),
     ("seller reassures", "英国生物样本库全量数据 出售 怕被骗可以先看样本 微信 x2027", LEAK),
+    # a news report or a warning quoting the seller's title: the quoted pitch is not the page's
+    ("news quotes a title", "[新闻] 有人在电商平台以“英国生物样本库全量数据 50万人 低价出售 加微信”为题"
+     "出售数据，英国生物样本库回应称正在调查", RELATED),
+    ("seller echoes a question", "大家问的“英国那个50万人的队列”我这有完整的，40-69岁，22个评估中心，"
+     "需要的加我，备注“队列”，提醒：别在评论区问价", LEAK),
     ("求购", "求购UKB数据 表型即可 价格好说 私聊", RELATED),
     ("comparison", "CKB 51万人数据出售 比英国UKB更适合中国人群 价格优惠", RELATED),
     ("book", "《UKB数据分析实战》正版 塑封 包邮", RELATED),
