@@ -23,6 +23,7 @@ from types import MappingProxyType
 from typing import Final
 
 from matcher.errors import MatchError
+from matcher.text.normalise import is_chinese
 
 MODEL_FORMAT: Final = 1
 MAX_MODEL_BYTES: Final = 20_000_000
@@ -47,10 +48,6 @@ def ngrams(body: str) -> set[str]:
             if len(a) == 1 and len(b) == 1 and a >= "\u3400" and b >= "\u3400"
         )
     return grams
-
-
-def _is_chinese(char: str) -> bool:
-    return "\u3400" <= char <= "\u9fff"
 
 
 def shown(gram: str) -> str:
@@ -82,7 +79,7 @@ class WordingModel:
             if " " in gram:  # a pair (a malformed gram of three words is kept, and never found)
                 first, _, second = gram.partition(" ")
                 self._pairs.setdefault(first, {})[second] = weight
-            elif len(gram) >= 3 and _is_chinese(gram[0]) and _is_chinese(gram[1]):
+            elif len(gram) >= 3 and is_chinese(gram[0]) and is_chinese(gram[1]):
                 self._triples.setdefault(gram[0], {}).setdefault(gram[1], {})[gram[2:]] = weight
             else:
                 self._words[gram] = weight

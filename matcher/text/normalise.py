@@ -205,12 +205,13 @@ def _ascii_of(match: re.Match[str]) -> str:
 def _emoji_gap(match: re.Match[str]) -> str:
     """What a run of emoji leaves: nothing between two Chinese characters, else a space."""
     text, start, end = match.string, match.start(), match.end()
-    if start and end < len(text) and _is_cjk(text[start - 1]) and _is_cjk(text[end]):
+    if start and end < len(text) and is_chinese(text[start - 1]) and is_chinese(text[end]):
         return ""
     return " "
 
 
-def _is_cjk(char: str) -> bool:
+def is_chinese(char: str) -> bool:
+    """Whether ``char`` is a Chinese character (CJK Extension A and the Unified Ideographs)."""
     return "\u3400" <= char <= "\u9fff"
 
 
