@@ -169,7 +169,7 @@ def _quoted(term: str) -> str:
 def _labelled(label: str, weight: float) -> str:
     """A reason's opening, "data terms (+1.1): ", formatted once per label and weight. Bounded:
     the wording model's share and a fuzzy name's weight take any value."""
-    return f"{label} ({weight:+.1f}): "
+    return label + _weighed(weight)
 
 
 def _pick(pair: tuple[float, float], count: int, *, many: int = 2) -> float:
