@@ -17,8 +17,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from matcher.digest_index import StackedIndex, link_best, lookup, sort_digests, stack_index
+from matcher.digest_index import StackedIndex, lookup, sort_digests, stack_index
 from matcher.fingerprint.model import Fingerprint
+from matcher.link_kernel import link_best
 from matcher.linkkeys import Family
 
 ALPHA = 1e-5  # allowed chance links per sample row (before multiple groups)
@@ -168,7 +169,7 @@ def link_rows(
     alpha: float = ALPHA,
 ) -> LinkResult:
     """Link each of ``rows`` sample rows (digests per family name, 0 = missing) to a
-    fingerprint row (:func:`matcher.digest_index.link_best`, in chunks of rows, so memory
+    fingerprint row (:func:`matcher.link_kernel.link_best`, in chunks of rows, so memory
     stays bounded)."""
     families = [f for f in fp.families if f.name in sample and np.any(sample[f.name])]
     n = rows if rows is not None else len(next(iter(sample.values()))) if sample else 0

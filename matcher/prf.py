@@ -149,16 +149,17 @@ def siphash_top(key: bytes, codes: np.ndarray, valid: np.ndarray, bits: int) -> 
 _warm_up: threading.Thread | None = None
 _warm_up_lock = threading.Lock()
 # the kernel groups in the order a scan first needs them; each is set once it is loaded
-PARTS = ("fastcsv", "codes", "digest_index")
+PARTS = ("fastcsv", "codes", "digest_index", "link_kernel")
 _loaded = {part: threading.Event() for part in PARTS}
 
 
 def start_warm_up() -> None:
     """Load the numba kernels (this module's, :mod:`matcher.code_kernels`',
-    :mod:`matcher.digest_index`'s and :mod:`matcher.samples.fastcsv`'s) from numba's cache in a
-    background thread, once per process, in the order a scan needs them. Loading costs ~0.5 s of
-    Python work; started before a file is read, it overlaps the read. A kernel call waits until
-    its group is loaded (:func:`wait_warm_up`), so no kernel is loaded in two threads at once.
+    :mod:`matcher.digest_index`'s, :mod:`matcher.link_kernel`'s and :mod:`matcher.samples.fastcsv`'s)
+    from numba's cache in a background thread, once per process, in the order a scan needs them.
+    Loading costs ~0.5 s of Python work; started before a file is read, it overlaps the read. A
+    kernel call waits until its group is loaded (:func:`wait_warm_up`), so no kernel is loaded in
+    two threads at once.
     """
     global _warm_up
     with _warm_up_lock:
@@ -182,7 +183,7 @@ def wait_warm_up(part: str | None = None) -> None:
 
 
 def _load_kernels() -> None:
-    from matcher import code_kernels, digest_index  # they import this module
+    from matcher import code_kernels, digest_index, link_kernel  # they import this module
     from matcher.samples import fastcsv
 
     try:
@@ -195,6 +196,8 @@ def _load_kernels() -> None:
         _loaded["codes"].set()
         digest_index.load_kernels()
         _loaded["digest_index"].set()
+        link_kernel.load_kernels()
+        _loaded["link_kernel"].set()
     except Exception:  # a failed warm-up only means the first real call loads them
         return
 

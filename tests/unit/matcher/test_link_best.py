@@ -10,6 +10,7 @@ import pytest
 from matcher import linkage
 from matcher.digest_index import sort_digests, stack_index
 from matcher.fingerprint.model import Fingerprint
+from matcher.link_kernel import _stride
 from matcher.linkkeys import Family
 
 FAMILIES = (
@@ -147,3 +148,9 @@ def test_the_index_of_every_family_links_as_the_index_of_a_scans_families() -> N
         assert np.array_equal(again.bits, theirs.bits)
         assert again.expected_chance == theirs.expected_chance
     assert "stacked" not in served.cache  # no scan sorted families of its own
+
+
+def test_the_linkage_kernel_visits_every_block_of_rows_once() -> None:
+    for blocks in [*range(1, 400), 391, 1024, 1953]:
+        stride = _stride(blocks)
+        assert sorted((step * stride) % blocks for step in range(blocks)) == list(range(blocks))
