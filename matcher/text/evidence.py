@@ -86,6 +86,9 @@ class CompiledProfile:
     # what shows an ambiguous alias ("ukb") means the cohort when no data, size or field term is
     # beside it: the profile's file-sharing and platform words, and its descriptors
     corroborating: TermIndex
+    # what shows an ambiguous alias means something else ("universitätsklinikum bonn", "b2b"):
+    # Latin phrases as whole words, so "bb gun" is not read inside "ukbb gunzip"
+    other_meanings: TermIndex
     name_re: re.Pattern[str] | None  # the profile's name patterns ("the british ... biobank")
     name_needs: Requirement | None  # a pre-check: literals that every name-pattern match holds
     alias_memo: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
@@ -162,6 +165,7 @@ def compile_profile(profile: CohortProfile) -> CompiledProfile:
         corroborating=index_terms(
             dict.fromkeys((*profile.corroborating, *profile.descriptors), (("corroborating", ""),))
         ),
+        other_meanings=index_terms(dict.fromkeys(profile.other_meanings, (("other meaning", ""),))),
         name_re=re.compile(names) if names else None,
         name_needs=required_literals(names) if names else None,
     )
@@ -280,13 +284,13 @@ def _has_digit(text: str) -> bool:
     return _DIGIT.search(text) is not None
 
 
-def drop_other_meanings(text: str, aliases: list[Hit], profile: CohortProfile) -> list[Hit]:
+def drop_other_meanings(text: str, aliases: list[Hit], compiled: CompiledProfile) -> list[Hit]:
     """``aliases`` without the ambiguous ones ("ukb") when the text shows they mean something
     else ("Universitätsklinikum Bonn", "uk b2b")."""
-    ambiguous = profile.ambiguous_aliases
+    ambiguous = compiled.profile.ambiguous_aliases
     if not any(hit.term in ambiguous for hit in aliases):
         return aliases
-    if not any(meaning in text for meaning in profile.other_meanings):
+    if next(term_hits(text, compiled.other_meanings), None) is None:
         return aliases
     return [hit for hit in aliases if hit.term not in ambiguous]
 

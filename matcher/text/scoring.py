@@ -269,9 +269,9 @@ def _scored(body: str, profile: CohortProfile) -> tuple[TextScore, ByGroup]:
     """The score of normalised text, and the evidence that counted (none when it names nothing)."""
     language = detect_language(body)
     compiled = compile_profile(profile)
-    aliases = drop_other_meanings(body, find_aliases(body, compiled), profile)
+    aliases = drop_other_meanings(body, find_aliases(body, compiled), compiled)
     if not aliases:  # "Ü.K. Bîobank", "鹰国生物样本库": disguises the alias patterns do not read
-        aliases = drop_other_meanings(body, find_disguised_aliases(body, compiled), profile)
+        aliases = drop_other_meanings(body, find_disguised_aliases(body, compiled), compiled)
     described: list[Hit] = []
     evidence: list[Hit] | None = None
     if not aliases:

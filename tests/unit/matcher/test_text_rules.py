@@ -120,6 +120,10 @@ RULES = [
     ("bonn", "UKB Bonn sucht Pflegekräfte - Universitätsklinikum Bonn", UNRELATED),
     ("bonn folded", "UKB BONN sucht Pflegekräfte - UNIVERSITÄTSKLINIKUM Bonn", UNRELATED),
     ("b2b", "UK B2B email leads database 500,000 contacts, instant csv download", UNRELATED),
+    ("ukb2b", "Selling UKB2B leads: 500,000 UK companies, emails and phones, csv", UNRELATED),
+    # profile v13: another meaning counts as whole words, not inside one ("bb gun" in "gunzip")
+    ("other meaning inside a word", "UKBB gunzipped phenotype csv, 500k participants, 300 USDT",
+     LEAK),
     # text-1.2: an ambiguous name needs a data, size, field, research or offer word beside it
     ("model number", "UKB-88 bluetooth speaker, waterproof, £24.50", UNRELATED),
     ("bb cream", "英国BB 遮瑕 保湿 ¥59 包邮", UNRELATED),
