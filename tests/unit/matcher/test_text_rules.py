@@ -111,6 +111,13 @@ RULES = [
     ("seller echoes a question", "大家问的“英国那个50万人的队列”我这有完整的，40-69岁，22个评估中心，"
      "需要的加我，备注“队列”，提醒：别在评论区问价", LEAK),
     ("求购", "求购UKB数据 表型即可 价格好说 私聊", RELATED),
+    # profile v13: a buyer names a price too; a policy notice says "for sale" and "offering"
+    ("buyer with a price", "Paying $2k for UKB full pheno, escrow via forum, only serious sellers",
+     RELATED),
+    ("where to find it", "Anyone know where to get the full UK Biobank 500k dataset? Saw an "
+     "Alibaba shop", RELATED),
+    ("policy notice", "UK Biobank data is not for sale. Report anyone offering it to the "
+     "access team", RELATED),
     ("comparison", "CKB 51万人数据出售 比英国UKB更适合中国人群 价格优惠", RELATED),
     ("book", "《UKB数据分析实战》正版 塑封 包邮", RELATED),
     ("tubes", "EDTA blood collection tubes as used by UK Biobank, bulk discount", RELATED),
