@@ -145,6 +145,9 @@ RULES = [
     ("chinese typo", "英国生物样木库 表型 便宜出", LEAK),
     ("emoji inside", "英🇬🇧国生🧬物样📦本库 全表型 私聊", LEAK),
     ("name without 库", "UK生物样本 全量表型 50万 出 私聊", LEAK),  # profile v13
+    # profile v13: the cohort's own record tables identify it
+    ("record tables", "have eids + hesin + gp_clinical for the whole cohort, swap or pay, pm", LEAK),
+    ("record tables in code", "parser for hesin_diag and gp_clinical tables, pip install", RELATED),
     ("rap export", "dnanexus dispensed dataset export: hesin, death, olink tables. pass it on "
      "to whoever needs it", LEAK),
     # text-1.2: data files a code host holds, shared for free or a donation
