@@ -116,6 +116,8 @@ RULES = [
      RELATED),
     ("where to find it", "Anyone know where to get the full UK Biobank 500k dataset? Saw an "
      "Alibaba shop", RELATED),
+    ("scam list", "Known scam handles selling 'UK Biobank full data': @ukbseller, @bio500k. They "
+     "take USDT and block you.", RELATED),
     ("policy notice", "UK Biobank data is not for sale. Report anyone offering it to the "
      "access team", RELATED),
     ("comparison", "CKB 51万人数据出售 比英国UKB更适合中国人群 价格优惠", RELATED),
