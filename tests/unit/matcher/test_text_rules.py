@@ -147,6 +147,9 @@ RULES = [
     ("chinese typo", "英国生物样木库 表型 便宜出", LEAK),
     ("emoji inside", "英🇬🇧国生🧬物样📦本库 全表型 私聊", LEAK),
     ("name without 库", "UK生物样本 全量表型 50万 出 私聊", LEAK),  # profile v13
+    # profile v13: a large British cohort of 40-69-year-olds, described without its name
+    ("described in Chinese", "英国那个库 懂的来 别问那么多。五十万，40-69，全量，不拆。", LEAK),
+    ("described, traditional", "研究用 英國大型世代研究，參與者招募時40-69歲，約50萬人，電子檔交付", LEAK),
     # profile v13: the cohort's own record tables identify it
     ("record tables", "have eids + hesin + gp_clinical for the whole cohort, swap or pay, pm", LEAK),
     ("record tables in code", "parser for hesin_diag and gp_clinical tables, pip install", RELATED),
