@@ -120,6 +120,8 @@ RULES = [
      "take USDT and block you.", RELATED),
     ("buyer asks who has it", "求购英国生物样本库影像数据 有货的联系 微信 先看样本再付款", RELATED),
     ("buyer asks who sells", "有没有出UKB全量的 价格好商量 要全的", RELATED),
+    ("how-to question", "Best way to handle withdrawn participants in UKB? We get a withdrawal "
+     "file; do we drop negative eids before merging genotypes?", RELATED),
     ("policy notice", "UK Biobank data is not for sale. Report anyone offering it to the "
      "access team", RELATED),
     ("comparison", "CKB 51万人数据出售 比英国UKB更适合中国人群 价格优惠", RELATED),
