@@ -151,6 +151,10 @@ RULES = [
     ("chinese typo", "英国生物样木库 表型 便宜出", LEAK),
     ("emoji inside", "英🇬🇧国生🧬物样📦本库 全表型 私聊", LEAK),
     ("name without 库", "UK生物样本 全量表型 50万 出 私聊", LEAK),  # profile v13
+    # profile v13: a service that hands the rows over with its results is an offer
+    ("analysis with raw data", "代跑UKB分析 提供原始数据 结果交付时附原始数据和R代码", LEAK),
+    ("extraction service", "I will extract any UK Biobank fields from the RAP: send me the field IDs "
+     "and I email you the CSV for all participants", LEAK),
     # profile v13: a large British cohort of 40-69-year-olds, described without its name
     ("described in Chinese", "英国那个库 懂的来 别问那么多。五十万，40-69，全量，不拆。", LEAK),
     ("described, traditional", "研究用 英國大型世代研究，參與者招募時40-69歲，約50萬人，電子檔交付", LEAK),
