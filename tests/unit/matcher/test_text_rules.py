@@ -122,6 +122,10 @@ RULES = [
     ("buyer asks who sells", "有没有出UKB全量的 价格好商量 要全的", RELATED),
     ("how-to question", "Best way to handle withdrawn participants in UKB? We get a withdrawal "
      "file; do we drop negative eids before merging genotypes?", RELATED),
+    ("asks who bought", "看到有人卖英国生物样本库50万全量只要300块 有人买过吗 是不是骗子", RELATED),
+    ("swap as a buyer", "Have a FinnGen genotype extract, want to swap for a UK Biobank phenotype "
+     "set. PM me.", RELATED),
+    ("收 as a buyer", "收英国生物银行全套 要带住院记录的 价格好说 先验货", RELATED),
     ("policy notice", "UK Biobank data is not for sale. Report anyone offering it to the "
      "access team", RELATED),
     ("comparison", "CKB 51万人数据出售 比英国UKB更适合中国人群 价格优惠", RELATED),
@@ -138,6 +142,7 @@ RULES = [
     ("other meaning inside a word", "UKBB gunzipped phenotype csv, 500k participants, 300 USDT",
      LEAK),
     # text-1.2: an ambiguous name needs a data, size, field, research or offer word beside it
+    ("uk bulls", "UKB (UK Bulls) premium crypto signals: BTC long setups. VIP 50 USDT/month", UNRELATED),
     ("model number", "UKB-88 bluetooth speaker, waterproof, £24.50", UNRELATED),
     ("bb cream", "英国BB 遮瑕 保湿 ¥59 包邮", UNRELATED),
     ("ukb short offer", "有人要UKB吗 手里有 私", LEAK),
