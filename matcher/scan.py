@@ -44,6 +44,8 @@ SIGNIFICANCE = 1e-6
 MIN_SCHEMA_FIELDS = 3
 MIN_QI_ROWS = 5
 QI_SIGNIFICANCE = 1e-4
+# errors a file's reading or scanning raises on bad input, its message fit to show
+KNOWN_ERRORS = (MatchError, pl.exceptions.PolarsError, ValueError, MemoryError, RecursionError)
 EFFECT = 3.0  # found rows must also be 3x what chance gives (the chance model is approximate)
 GWAS_TERMS = frozenset(
     [
@@ -427,11 +429,22 @@ def _scan_read(
     key: bytes,
     dictionary: Dictionary | None,
 ) -> ScanResult:
-    """Scan the tables ``read()`` gives (a file's); errors give verdict ``error``."""
+    """Scan the tables ``read()`` gives (a file's); errors give verdict ``error``.
+
+    Reading hands attacker-written bytes to third-party parsers (zipfile, openpyxl, the XML
+    parsers, BeautifulSoup, polars), which raise whatever they like on hostile input: any error
+    while reading is this file's error, so the other files of a scan are still scanned.
+    """
     check_key(fingerprint, key)
     start_warm_up()  # the kernels load while the file is parsed
     try:
         tables = read()
+    except KNOWN_ERRORS as exc:
+        return ScanResult(file=filename, verdict="error", error=str(exc)[:500])
+    except (Exception, pl.exceptions.PanicException) as exc:  # hostile bytes (see above)
+        error = f"unreadable file ({type(exc).__name__}: {exc})"
+        return ScanResult(file=filename, verdict="error", error=error[:500])
+    try:
         return scan_tables(
             tables,
             filename=filename,
@@ -439,7 +452,7 @@ def _scan_read(
             key=key,
             dictionary=dictionary or load_dictionary(),
         )
-    except (MatchError, pl.exceptions.PolarsError, ValueError, MemoryError, RecursionError) as exc:
+    except KNOWN_ERRORS as exc:
         return ScanResult(file=filename, verdict="error", error=str(exc)[:500])
 
 

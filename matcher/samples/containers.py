@@ -47,7 +47,7 @@ def zip_members(data: bytes, *, limits: Limits, budget: list[int]) -> list[tuple
     """The members of a ZIP, refusing encrypted, oversized or over-compressed ones."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError) as exc:
         raise SampleError(f"not a readable ZIP: {exc}") from None
     with archive:
         infos = [info for info in archive.infolist() if not info.is_dir()]
@@ -65,8 +65,15 @@ def zip_members(data: bytes, *, limits: Limits, budget: list[int]) -> list[tuple
             try:
                 with archive.open(info) as handle:
                     content = handle.read(budget[0] + 1)
-            except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
-                raise SampleError(f"ZIP member {info.filename!r} is corrupt: {exc}") from None
+            except (
+                zipfile.BadZipFile,
+                zlib.error,
+                EOFError,
+                OSError,
+                ValueError,
+                NotImplementedError,
+            ) as exc:  # NotImplementedError: a compression method zipfile does not know
+                raise SampleError(f"ZIP member {info.filename!r} is unreadable: {exc}") from None
             if len(content) > budget[0]:
                 raise SampleError("ZIP unpacks to more than the size limit")
             budget[0] -= len(content)
@@ -115,5 +122,5 @@ def _is_office(data: bytes) -> bool:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return "xl/workbook.xml" in archive.namelist()
-    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError):
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError):
         return False

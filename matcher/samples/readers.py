@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import json
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -102,12 +103,20 @@ def _cell(value: Any) -> str | None:
     return str(value)
 
 
+# what openpyxl raises on a damaged workbook: SyntaxError is XML that does not parse,
+# NotImplementedError a compression method zipfile does not know
+XLSX_ERRORS = (
+    zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, OSError, TypeError,
+    SyntaxError, NotImplementedError,
+)  # fmt: skip
+
+
 def read_xlsx(data: bytes, source: str, limits: Limits) -> list[SampleTable]:
     from openpyxl import load_workbook
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
+    except XLSX_ERRORS as exc:
         raise SampleError(f"not a readable XLSX: {exc}") from None
     tables = []
     try:
@@ -121,7 +130,7 @@ def read_xlsx(data: bytes, source: str, limits: Limits) -> list[SampleTable]:
                     rows.append(cells)
             if rows:
                 tables.append(SampleTable(f"{source}#{sheet.title}", rows_frame(rows)))
-    except (ValueError, KeyError, TypeError, zipfile.BadZipFile, EOFError) as exc:
+    except XLSX_ERRORS as exc:
         raise SampleError(f"corrupt XLSX: {exc}") from None
     finally:
         workbook.close()
@@ -135,8 +144,8 @@ def _named(source: str, frame: pl.DataFrame) -> SampleTable:
 def read_parquet(data: bytes, source: str) -> list[SampleTable]:
     try:
         frame = pl.read_parquet(io.BytesIO(data))
-    except (pl.exceptions.PolarsError, OSError, ValueError) as exc:
-        raise SampleError(f"not a readable Parquet file: {exc}") from None
+    except (pl.exceptions.PolarsError, OSError, ValueError, pl.exceptions.PanicException) as exc:
+        raise SampleError(f"not a readable Parquet file: {exc}") from None  # a panic: damaged
     texts = []
     for name, dtype in frame.schema.items():
         column = pl.col(name)
@@ -216,7 +225,8 @@ def read_notebook(notebook: dict[str, Any], source: str) -> list[SampleTable]:
         for output in cell.get("outputs", []) or []:
             if not isinstance(output, dict):
                 continue
-            data = output.get("data") or {}
+            data = output.get("data")
+            data = data if isinstance(data, dict) else {}
             html = data.get("text/html")
             plain = data.get("text/plain") or output.get("text")
             name = f"{source}#cell{index + 1}"

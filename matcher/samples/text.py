@@ -47,11 +47,20 @@ def decode_with_encoding(data: bytes) -> tuple[str, str]:
         return data.decode("gb18030", errors="replace"), "gb18030"
 
 
+def _cell_count(line: str, delimiter: str) -> int:
+    """The cells ``delimiter`` splits ``line`` into (0 when csv cannot split it: a cell past
+    csv's field size limit, as in a long single-line file)."""
+    try:
+        return len(next(csv.reader([line], delimiter=delimiter)))
+    except csv.Error:
+        return 0
+
+
 def sniff_delimiter(lines: list[str]) -> str | None:
     """The delimiter that splits the first lines into the same number (>1) of cells."""
     best: tuple[int, str] | None = None
     for delimiter in DELIMITERS:
-        counts = [len(next(csv.reader([line], delimiter=delimiter))) for line in lines if line]
+        counts = [_cell_count(line, delimiter) for line in lines if line]
         if not counts or min(counts) < 2:
             continue
         consistent = sum(1 for c in counts if c == counts[0])

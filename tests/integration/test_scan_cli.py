@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 from pathlib import Path
 
 import polars as pl
@@ -10,6 +12,10 @@ import pytest
 from click.testing import CliRunner
 
 from cohortwatch.cli import cli, main
+from matcher.fingerprint import load_fingerprint
+from matcher.samples import SampleTable
+from matcher.samples.readers import LargeTable
+from matcher.scan import _scan_read
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
@@ -67,6 +73,50 @@ def test_scan_exit_codes_and_json(setup: Path) -> None:
     assert keys <= set(results["leak.csv"])
     code, out = run("scan", str(setup / "broken.xlsx"), "--fingerprint", fp, "--key-file", key)
     assert code == 2
+
+
+def _zip_of_unknown_method(member: bytes) -> bytes:
+    """A ZIP whose one member claims a compression method zipfile does not implement."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("sample.csv", member)
+    data = bytearray(buffer.getvalue())
+    central = data.find(b"PK\x01\x02")
+    data[8:10] = data[central + 10 : central + 12] = (97).to_bytes(2, "little")
+    return bytes(data)
+
+
+def test_hostile_files_are_errors_of_their_own(setup: Path) -> None:
+    """Files whose parsers once raised past the scanner (and stopped the whole run) now give
+    their own line, and the leak beside them is still found."""
+    cohort = pl.read_csv(setup / "c.tsv", separator="\t", infer_schema=False)
+    cohort.head(6).write_csv(setup / "leak2.csv")
+    (setup / "long-line.txt").write_bytes(b"x" * 200_000)
+    (setup / "odd.zip").write_bytes(_zip_of_unknown_method(b"a,b\n1,2\n"))
+    (setup / "odd.ipynb").write_text(json.dumps({"cells": [{"outputs": [{"data": 3}]}]}))
+    names = ["long-line.txt", "odd.zip", "odd.ipynb", "leak2.csv"]
+    code, out = run("scan", *(str(setup / n) for n in names), "--fingerprint",
+                    str(setup / "c.fp"), "--key-file", str(setup / "k.key"), "--json")  # fmt: skip
+    assert code == 1, out
+    results = {Path(r["file"]).name: r for r in json.loads(out)}
+    assert list(results) == names
+    assert results["odd.zip"]["verdict"] == "error"
+    assert "compression method" in results["odd.zip"]["error"]
+    assert results["long-line.txt"]["verdict"] == results["odd.ipynb"]["verdict"] == "clean"
+    assert results["leak2.csv"]["verdict"] == "participant-level"
+
+
+def test_any_error_while_reading_is_that_files_error(setup: Path) -> None:
+    """What a third-party parser raises on hostile bytes becomes the file's error result."""
+    fp = load_fingerprint(setup / "c.fp")
+    key = bytes.fromhex((setup / "k.key").read_text().strip())
+
+    def read() -> list[SampleTable | LargeTable]:
+        raise KeyError("xl/sharedStrings.xml")
+
+    result = _scan_read(read, filename="odd.xlsx", fingerprint=fp, key=key, dictionary=None)
+    assert result.verdict == "error"
+    assert result.error is not None and "KeyError" in result.error
 
 
 def test_key_from_the_environment_and_wrong_keys(

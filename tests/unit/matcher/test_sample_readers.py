@@ -6,6 +6,7 @@ import gzip
 import io
 import json
 import zipfile
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -99,6 +100,33 @@ def _nested(depth: int) -> bytes:
     return data
 
 
+def _zip_claiming(*, method: int = 0, version: int = 20) -> bytes:
+    """A ZIP of one CSV whose headers claim a compression ``method`` or a format ``version``
+    (needed to extract) that zipfile does not implement."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("sample.csv", csv_text())
+    data = bytearray(buffer.getvalue())
+    central = data.find(b"PK\x01\x02")
+    data[8:10] = data[central + 10 : central + 12] = method.to_bytes(2, "little")
+    data[central + 6 : central + 8] = version.to_bytes(2, "little")
+    return bytes(data)
+
+
+def _damaged_xlsx() -> bytes:
+    """A workbook whose sheet's XML is cut short."""
+    source = zipfile.ZipFile(io.BytesIO(xlsx_bytes([HEADER, *ROWS])))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in source.namelist():
+            data = source.read(name)
+            archive.writestr(name, data[: len(data) // 2] if "worksheets/" in name else data)
+    return buffer.getvalue()
+
+
+PANICS_POLARS = Path(__file__).parents[2] / "data" / "samples" / "panics-polars.parquet"
+
+
 @pytest.mark.parametrize(
     ("data", "limits", "message"),
     [
@@ -110,8 +138,25 @@ def _nested(depth: int) -> bytes:
         (b"\x1f\x8b\x08\x00 broken", Limits(), "gzip"),
         (b"{not json", Limits(), "JSON"),
         (b"PAR1 not really", Limits(), "Parquet"),
+        (_zip_claiming(method=97), Limits(), "ZIP member"),
+        (_zip_claiming(version=98), Limits(), "ZIP"),
+        (_damaged_xlsx(), Limits(), "XLSX"),
+        (PANICS_POLARS.read_bytes(), Limits(), "Parquet"),  # found by fuzzing: polars panics
     ],
-    ids=["ratio", "size", "depth", "gzip-size", "bad-zip", "bad-gzip", "bad-json", "bad-parquet"],
+    ids=[
+        "ratio",
+        "size",
+        "depth",
+        "gzip-size",
+        "bad-zip",
+        "bad-gzip",
+        "bad-json",
+        "bad-parquet",
+        "zip-method",
+        "zip-version",
+        "damaged-xlsx",
+        "parquet-panic",
+    ],
 )
 def test_hostile_files_raise_sample_error(data: bytes, limits: Limits, message: str) -> None:
     with pytest.raises(SampleError, match=message):
@@ -125,3 +170,20 @@ def test_too_many_members() -> None:
             archive.writestr(f"{i}.csv", "a,b\n1,2\n")
     with pytest.raises(SampleError, match="members"):
         read_tables(buffer.getvalue(), filename="x.zip", limits=Limits(max_members=10))
+
+
+@pytest.mark.parametrize(
+    ("data", "name"),
+    [
+        (b"x" * 200_000, "long-line.txt"),  # one cell past csv's field size limit
+        (
+            json.dumps(
+                {"cells": [1, {"outputs": [5, {"data": 3}, {"data": {"text/plain": 7}}]}]}
+            ).encode(),
+            "odd.ipynb",
+        ),
+    ],
+    ids=["long-line", "odd-notebook"],
+)
+def test_files_without_a_table_give_none(data: bytes, name: str) -> None:
+    assert read_tables(data, filename=name) == []
