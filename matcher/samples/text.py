@@ -56,19 +56,39 @@ def _cell_count(line: str, delimiter: str) -> int:
         return 0
 
 
+def _cells_per_line(lines: list[str], delimiter: str, *, share: float = 0.8) -> int | None:
+    """The number (>1) of cells ``delimiter`` splits the first line and ``share`` of all into."""
+    counts = [_cell_count(line, delimiter) for line in lines if line]
+    if not counts or min(counts) < 2:
+        return None
+    consistent = sum(1 for c in counts if c == counts[0])
+    return counts[0] if consistent >= max(1, int(share * len(counts))) else None
+
+
 def sniff_delimiter(lines: list[str]) -> str | None:
-    """The delimiter that splits the first lines into the same number (>1) of cells."""
+    """The delimiter that splits the first lines into the same number (>1) of cells.
+
+    A single space (R's ``write.table`` default, GWAS tools' output) is tried last, and only
+    when two or more lines all split into as many cells, none holds two spaces in a row (those
+    are aligned columns, read by :func:`text_tables`) and most cells below the first line hold a
+    digit: words of prose split on spaces too.
+    """
     best: tuple[int, str] | None = None
     for delimiter in DELIMITERS:
-        counts = [_cell_count(line, delimiter) for line in lines if line]
-        if not counts or min(counts) < 2:
-            continue
-        consistent = sum(1 for c in counts if c == counts[0])
-        if consistent >= max(1, int(0.8 * len(counts))):
-            score = (counts[0], delimiter)
-            if best is None or score[0] > best[0]:
-                best = score
-    return best[1] if best else None
+        cells = _cells_per_line(lines, delimiter)
+        if cells is not None and (best is None or cells > best[0]):
+            best = cells, delimiter
+    if best is not None:
+        return best[1]
+    rows = [line for line in lines if line]
+    if (
+        len(rows) < 2
+        or any("  " in line for line in rows)
+        or not _cells_per_line(rows, " ", share=1)
+    ):
+        return None
+    cells = [cell for line in rows[1:] for cell in next(csv.reader([line], delimiter=" "))]
+    return " " if sum(any(c.isdigit() for c in cell) for cell in cells) * 2 > len(cells) else None
 
 
 def _frame(rows: list[list[str]]) -> pl.DataFrame:
@@ -208,4 +228,9 @@ def text_table_frames(text: str, raw: bytes | None = None) -> list[pl.DataFrame]
     delimiter = sniff_delimiter(lines[:20])
     if delimiter is not None:
         return [delimited(raw if raw is not None else text, delimiter)]
+    delimiter = sniff_delimiter(lines[1:21])
+    if delimiter is not None and _cell_count(lines[0], delimiter) + 1 == _cells_per_line(
+        lines[1:21], delimiter
+    ):  # R's write.table: the header has no cell over the row names; name that column
+        return [delimited(f"row.names{delimiter}" + text.lstrip("\r\n"), delimiter)]
     return text_tables(text)

@@ -152,6 +152,16 @@ def gbk_tsv(frame: pl.DataFrame, world: World) -> bytes:
     return renamed.write_csv(separator="\t").encode("gbk")
 
 
+def r_write_table(frame: pl.DataFrame, world: World) -> bytes:
+    """R's ``write.table`` default: space-separated, quoted header and dates, NA, row names."""
+    text = _text(frame, world)
+    lines = [" ".join(f'"{c}"' for c in text.columns)]
+    for number, row in enumerate(text.rows(), start=1):
+        cells = [f'"{c}"' if c and "-" in c[1:] else c or "NA" for c in row]
+        lines.append(" ".join([f'"{number}"', *cells]))
+    return "\n".join(lines).encode()
+
+
 def rounded_dmy_renamed_cut(frame: pl.DataFrame, world: World) -> bytes:
     keep = frame.select("53-0.0", "189-0.0", "30080-0.0", "30690-0.0", "30700-0.0")
     keep = keep.with_columns(pl.col("189-0.0").round(3), pl.col("53-0.0").dt.strftime("%d/%m/%Y"))
@@ -178,6 +188,7 @@ TRANSFORMS: dict[str, Callable[[pl.DataFrame, World], bytes]] = {
     "xlsx-readable": as_xlsx_readable,
     "headerless": headerless,
     "gbk-tsv-chinese": gbk_tsv,
+    "r-write-table": r_write_table,
     "rounded-dmy-renamed-cut": rounded_dmy_renamed_cut,
 }
 

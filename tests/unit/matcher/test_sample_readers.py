@@ -32,9 +32,27 @@ def csv_text(delimiter: str = ",") -> str:
     return "\n".join(delimiter.join(row) for row in [HEADER, *ROWS]) + "\n"
 
 
-@pytest.mark.parametrize("delimiter", [",", "\t", ";", "|"])
+@pytest.mark.parametrize("delimiter", [",", "\t", ";", "|", " "])
 def test_delimiters(delimiter: str) -> None:
     assert first_table(csv_text(delimiter).encode(), "x.txt") == [HEADER, *ROWS]
+
+
+@pytest.mark.parametrize("delimiter", [" ", "\t"])
+def test_r_write_table_with_row_names(delimiter: str) -> None:
+    """R's ``write.table`` default: quoted text, and a header with no cell over the row names."""
+    lines = [delimiter.join(f'"{h}"' for h in HEADER)]
+    lines += [delimiter.join([f'"{i + 1}"', *row]) for i, row in enumerate(ROWS)]
+    table = first_table("\n".join(lines).encode(), "export.txt")
+    assert table == [["row.names", *HEADER], *[[str(i + 1), *r] for i, r in enumerate(ROWS)]]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Selling the full UKB data\nDM me on telegram\nPayment in USDT only\n", "a b c\nd e\nf g h\n"],
+    ids=["prose", "ragged-words"],
+)
+def test_words_on_lines_are_no_space_delimited_table(text: str) -> None:
+    assert read_tables(text.encode(), filename="listing.txt") == []
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "gb18030"])
