@@ -18,6 +18,7 @@ from matcher.errors import MatchError
 
 ZIP_MAGIC = b"PK\x03\x04"
 GZIP_MAGIC = b"\x1f\x8b"
+SMALL_BYTES = 1024 * 1024  # unpacked sizes up to this pass whatever their compression ratio
 
 
 class SampleError(MatchError):
@@ -43,6 +44,16 @@ def is_gzip(data: bytes) -> bool:
     return data[:2] == GZIP_MAGIC
 
 
+def check_member(info: zipfile.ZipInfo, *, limits: Limits, room: int) -> None:
+    """Refuse a ZIP member (or an XLSX part) that claims more than ``room`` bytes, or that
+    inflates more than ``limits.max_ratio`` times past 1 MiB."""
+    if info.file_size > room:
+        raise SampleError("ZIP unpacks to more than the size limit")
+    ratio = info.file_size / max(info.compress_size, 1)
+    if ratio > limits.max_ratio and info.file_size > SMALL_BYTES:
+        raise SampleError(f"ZIP member {info.filename!r} has compression ratio {ratio:.0f}")
+
+
 def zip_members(data: bytes, *, limits: Limits, budget: list[int]) -> list[tuple[str, bytes]]:
     """The members of a ZIP, refusing encrypted, oversized or over-compressed ones."""
     try:
@@ -57,11 +68,7 @@ def zip_members(data: bytes, *, limits: Limits, budget: list[int]) -> list[tuple
         for info in infos:
             if info.flag_bits & 0x1:
                 raise SampleError(f"ZIP member {info.filename!r} is encrypted")
-            if info.file_size > budget[0]:
-                raise SampleError("ZIP unpacks to more than the size limit")
-            ratio = info.file_size / max(info.compress_size, 1)
-            if ratio > limits.max_ratio and info.file_size > 1024 * 1024:
-                raise SampleError(f"ZIP member {info.filename!r} has compression ratio {ratio:.0f}")
+            check_member(info, limits=limits, room=budget[0])
             try:
                 with archive.open(info) as handle:
                     content = handle.read(budget[0] + 1)
@@ -82,8 +89,9 @@ def zip_members(data: bytes, *, limits: Limits, budget: list[int]) -> list[tuple
 
 
 def gunzip(data: bytes, *, limits: Limits, budget: list[int]) -> bytes:
-    """Decompress gzip data within the remaining budget and ratio limit."""
-    cap = min(budget[0], int(max(len(data), 1024 * 1024) * limits.max_ratio))
+    """Decompress gzip data within the remaining budget and ratio limit (the ZIP members'
+    rule: up to 1 MiB whatever the ratio, beyond that ``limits.max_ratio`` times its size)."""
+    cap = min(budget[0], max(SMALL_BYTES, int(len(data) * limits.max_ratio)))
     try:
         with gzip.GzipFile(fileobj=io.BytesIO(data)) as handle:
             content = handle.read(cap + 1)

@@ -18,7 +18,7 @@ from typing import Any
 
 import polars as pl
 
-from matcher.samples.containers import Limits, SampleError, is_zip, unpack
+from matcher.samples.containers import Limits, SampleError, check_member, is_zip, unpack
 from matcher.samples.text import (
     decode_with_encoding,
     delimited,
@@ -112,9 +112,16 @@ XLSX_ERRORS = (
 
 
 def read_xlsx(data: bytes, source: str, limits: Limits) -> list[SampleTable]:
+    """The workbook's sheets (each part within the ZIP limits: a workbook is a ZIP, and a
+    bomb too)."""
     from openpyxl import load_workbook
 
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            room = limits.max_total_bytes
+            for info in archive.infolist():
+                check_member(info, limits=limits, room=room)
+                room -= info.file_size
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except XLSX_ERRORS as exc:
         raise SampleError(f"not a readable XLSX: {exc}") from None

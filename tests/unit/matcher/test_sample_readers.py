@@ -6,6 +6,7 @@ import gzip
 import io
 import json
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
@@ -131,15 +132,26 @@ def _zip_claiming(*, method: int = 0, version: int = 20) -> bytes:
     return bytes(data)
 
 
-def _damaged_xlsx() -> bytes:
-    """A workbook whose sheet's XML is cut short."""
+def _xlsx_with_sheet(change: Callable[[bytes], bytes]) -> bytes:
+    """A workbook whose sheet's XML is ``change``d."""
     source = zipfile.ZipFile(io.BytesIO(xlsx_bytes([HEADER, *ROWS])))
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name in source.namelist():
             data = source.read(name)
-            archive.writestr(name, data[: len(data) // 2] if "worksheets/" in name else data)
+            archive.writestr(name, change(data) if "worksheets/" in name else data)
     return buffer.getvalue()
+
+
+def _damaged_xlsx() -> bytes:
+    return _xlsx_with_sheet(lambda xml: xml[: len(xml) // 2])
+
+
+def _xlsx_bomb() -> bytes:
+    """A sheet padded with 20 MiB of blanks between its tags (valid XML, ratio ~1000)."""
+    return _xlsx_with_sheet(
+        lambda xml: xml.replace(b"<sheetData>", b" " * 20 * 2**20 + b"<sheetData>")
+    )
 
 
 PANICS_POLARS = Path(__file__).parents[2] / "data" / "samples" / "panics-polars.parquet"
@@ -160,6 +172,8 @@ PANICS_POLARS = Path(__file__).parents[2] / "data" / "samples" / "panics-polars.
         (_zip_claiming(version=98), Limits(), "ZIP"),
         (_damaged_xlsx(), Limits(), "XLSX"),
         (PANICS_POLARS.read_bytes(), Limits(), "Parquet"),  # found by fuzzing: polars panics
+        (gzip.compress(b"0" * (20 * 1024 * 1024)), Limits(), "ratio limit"),
+        (_xlsx_bomb(), Limits(), "compression ratio"),
     ],
     ids=[
         "ratio",
@@ -174,6 +188,8 @@ PANICS_POLARS = Path(__file__).parents[2] / "data" / "samples" / "panics-polars.
         "zip-version",
         "damaged-xlsx",
         "parquet-panic",
+        "gzip-ratio",
+        "xlsx-ratio",
     ],
 )
 def test_hostile_files_raise_sample_error(data: bytes, limits: Limits, message: str) -> None:
