@@ -141,12 +141,33 @@ def _aligned_rows(block: list[str]) -> list[list[str]] | None:
         rows = [line.split() for line in block]
         widths = {len(row) for row in rows}
         if max(widths) < 2 or len(widths) > 2:
-            return None
+            return _rows_by_position(block)
         if len(widths) == 2 and len(rows[0]) == min(widths):  # pandas: header lacks the index
             rows[0] = ["", *rows[0]]
         if len({len(row) for row in rows}) != 1:
-            return None
+            return _rows_by_position(block)
     return rows
+
+
+def _rows_by_position(block: list[str]) -> list[list[str]] | None:
+    """Space-aligned lines cut where every line is blank for two or more characters: columns
+    in which some cells are blank (a missing value printed as spaces) keep their place."""
+    if any("\t" in line for line in block):
+        return None
+    width = max(len(line) for line in block)
+    lines = [line.ljust(width) for line in block]
+    blank = [all(line[i] == " " for line in lines) for i in range(width)] + [True, True]
+    spans: list[tuple[int, int]] = []
+    start: int | None = None
+    for i in range(width + 1):
+        if start is None and not blank[i]:
+            start = i
+        elif start is not None and blank[i] and blank[i + 1]:
+            spans.append((start, i))
+            start = None
+    if len(spans) < 2:
+        return None
+    return [[line[a:b].strip() for a, b in spans] for line in lines]
 
 
 def _line_kind(line: str) -> str:

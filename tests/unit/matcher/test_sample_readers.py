@@ -93,6 +93,13 @@ def test_pasted_pipe_and_space_aligned_tables() -> None:
     assert [list(r) for r in text_tables(aligned)[0].rows()] == [HEADER, *ROWS]
 
 
+def test_space_aligned_tables_with_blank_cells() -> None:
+    """A missing value printed as spaces (in the middle, or at a line's end) keeps its column."""
+    rows = [HEADER, ["1000001", "0", "", "250.1"], ["1000002", "1", "2009-01-02", ""], ROWS[2]]
+    aligned = "\n".join("  ".join(c.rjust(10) for c in row).rstrip() for row in rows)
+    assert [list(r) for r in text_tables("Sample:\n\n" + aligned + "\n\nDM me")[0].rows()] == rows
+
+
 def test_zip_and_gzip_containers() -> None:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
