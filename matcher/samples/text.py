@@ -75,9 +75,9 @@ def sniff_delimiter(lines: list[str]) -> str | None:
     """
     best: tuple[int, str] | None = None
     for delimiter in DELIMITERS:
-        cells = _cells_per_line(lines, delimiter)
-        if cells is not None and (best is None or cells > best[0]):
-            best = cells, delimiter
+        count = _cells_per_line(lines, delimiter)
+        if count is not None and (best is None or count > best[0]):
+            best = count, delimiter
     if best is not None:
         return best[1]
     rows = [line for line in lines if line]
