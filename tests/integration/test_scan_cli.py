@@ -119,6 +119,20 @@ def test_any_error_while_reading_is_that_files_error(setup: Path) -> None:
     assert result.error is not None and "KeyError" in result.error
 
 
+def test_canaries_link_to_no_real_row(setup: Path) -> None:
+    """Canary rows are decoys: against the cohort's fingerprint without them, none links, and
+    their IDs are not the release's."""
+    fp, key = str(setup / "plain.fp"), str(setup / "k.key")
+    code, out = run("fingerprint", "build", str(setup / "c.tsv"), "--release",
+                    f"a2={setup / 'c.release-2.csv'}", "--key-file", key, "--out", fp, "-q")  # fmt: skip
+    assert code == 0, out
+    code, out = run("scan", str(setup / "can.csv"), "--fingerprint", fp, "--key-file", key,
+                    "--json")  # fmt: skip
+    (result,) = json.loads(out)
+    assert code == 0 and result["rows"] == 3 and result["linked_rows"] == 0, out
+    assert result["release"] is None and result["canaries"] == 0
+
+
 def test_key_from_the_environment_and_wrong_keys(
     setup: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
