@@ -119,7 +119,10 @@ def _alias_regex(folds: list[str]) -> re.Pattern[str]:
         tails = "|".join(_alias_pattern(f)[len(re.escape(first)) :] for f in group)
         seconds = "|".join(dict.fromkeys(_char_class(f[1]) for f in group if len(f) > 1))
         gate = f"(?={_SEP}(?:{seconds}))" if all(len(f) > 1 for f in group) else ""
-        branches.append(f"{re.escape(first)}{gate}(?:{tails})")
+        # a Latin alias starts a word: the "u" of "but" fails a look-behind before the gate
+        # (after the first character, so the pattern still opens with a plain class)
+        starts = f"(?<![a-z0-9]{re.escape(first)})" if first in _LATIN_CHARS else ""
+        branches.append(f"{re.escape(first)}{starts}{gate}(?:{tails})")
     return re.compile("|".join(branches))
 
 
@@ -180,9 +183,7 @@ def find_aliases(text: str, compiled: CompiledProfile) -> list[Hit]:
     hits = []
     memo = compiled.alias_memo
     for match in compiled.alias_re.finditer(text):
-        start = match.start()
-        if start > 0 and text[start - 1] in _LATIN_CHARS and text[start] in _LATIN_CHARS:
-            continue  # "bukb": not the start of a word
+        start = match.start()  # a Latin alias starts a word ("bukb" is none): see _alias_regex
         spelled = match.group()
         alias = memo.get(spelled)
         if alias is None:
