@@ -21,6 +21,9 @@ DELIMITERS = (",", "\t", ";", "|")
 SNIFF_LINES = 50
 HEAD_BYTES = 1 << 20
 HTML_MARKS = ("<table", "<html", "<!doctype html")
+MAX_POSITIONAL_LINES = 10_000
+_WORD = re.compile(r"\S+")
+_COLUMN = re.compile(rb"\x01+(?:\x00\x01+)*")  # used positions, single blanks inside a column
 _SEPARATOR_ROW = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
@@ -151,23 +154,18 @@ def _aligned_rows(block: list[str]) -> list[list[str]] | None:
 
 def _rows_by_position(block: list[str]) -> list[list[str]] | None:
     """Space-aligned lines cut where every line is blank for two or more characters: columns
-    in which some cells are blank (a missing value printed as spaces) keep their place."""
-    if any("\t" in line for line in block):
+    in which some cells are blank (a missing value printed as spaces) keep their place. Pasted
+    tables are short: a block of more than ``MAX_POSITIONAL_LINES`` lines is not cut."""
+    if len(block) > MAX_POSITIONAL_LINES or any("\t" in line for line in block):
         return None
-    width = max(len(line) for line in block)
-    lines = [line.ljust(width) for line in block]
-    blank = [all(line[i] == " " for line in lines) for i in range(width)] + [True, True]
-    spans: list[tuple[int, int]] = []
-    start: int | None = None
-    for i in range(width + 1):
-        if start is None and not blank[i]:
-            start = i
-        elif start is not None and blank[i] and blank[i + 1]:
-            spans.append((start, i))
-            start = None
+    used = bytearray(max(len(line) for line in block))  # 1 where some line has a character
+    for line in block:
+        for word in _WORD.finditer(line):
+            used[word.start() : word.end()] = b"\x01" * (word.end() - word.start())
+    spans = [column.span() for column in _COLUMN.finditer(used)]
     if len(spans) < 2:
         return None
-    return [[line[a:b].strip() for a, b in spans] for line in lines]
+    return [[line[a:b].strip() for a, b in spans] for line in block]
 
 
 def _line_kind(line: str) -> str:
