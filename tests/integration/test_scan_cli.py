@@ -160,6 +160,27 @@ def test_every_header_style_builds_the_same_fingerprint(setup: Path, style: str)
     assert np.array_equal(ours.release_ids["a1"], theirs.release_ids["a1"])
 
 
+def test_canaries_given_at_build_pin_their_release(setup: Path) -> None:
+    """``fingerprint build --canaries NAME=FILE`` holds the file's rows as NAME's canaries: one
+    of them, without its ID, pins a sample to NAME."""
+    key, canaries, fp = str(setup / "k.key"), setup / "built-canaries.tsv", setup / "built.fp"
+    code, out = run("synth", "cohort", "--rows", "4", "--seed", "77", "--style", "r",
+                    "--out", str(canaries))  # fmt: skip
+    assert code == 0, out
+    code, out = run("fingerprint", "build", str(setup / "c.tsv"), "--release",
+                    f"a1={setup / 'c.release-1.csv'}", "--canaries", f"a1={canaries}",
+                    "--key-file", key, "--out", str(fp), "-q")  # fmt: skip
+    assert code == 0, out
+    code, out = run("fingerprint", "show", str(fp), "--json")
+    assert json.loads(out)["canaries"] == {"a1": 4}
+    rows = pl.read_csv(canaries, separator="\t", infer_schema=False)
+    rows.head(1).drop("f.eid").write_csv(setup / "one-canary.csv")
+    code, out = run("scan", str(setup / "one-canary.csv"), "--fingerprint", str(fp),
+                    "--key-file", key, "--json")  # fmt: skip
+    (result,) = json.loads(out)
+    assert code == 1 and result["canaries"] == 1 and result["release"] == "a1", out
+
+
 def test_key_from_the_environment_and_wrong_keys(
     setup: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
