@@ -114,6 +114,19 @@ def test_alias_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "aliases"),
+    [
+        ("bukb and xukbiobank", []),  # a Latin alias starts a word
+        ("3ukb", []),
+        ("(ukb) ukb数据 英国生物样本库", ["ukb", "ukb数据", "英国生物样本库"]),
+        ("出英国生物样本库", ["英国生物样本库"]),  # a Chinese one anywhere
+    ],
+)
+def test_latin_aliases_start_a_word(text: str, aliases: list[str]) -> None:
+    assert [h.term for h in find_aliases(text, compile_profile(default_profile()))] == aliases
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("uk biobank ٥٠٠k participants", ("size", "size", "٥٠٠k")),  # Arabic-Indic digits
