@@ -61,9 +61,19 @@ def _pattern_field(series: pl.Series, dictionary: Dictionary) -> int | str | Non
     return None
 
 
+def _is_row_index(values: np.ndarray) -> bool:
+    """Whole numbers counting up from 0 or 1: a row index (pandas' index, R's row names)."""
+    return (
+        values.size > 0
+        and values[0] in (0, 1)
+        and np.array_equal(values, np.arange(values[0], values[0] + values.size))
+    )
+
+
 def _measurement(series: pl.Series, fp: Fingerprint, key: bytes, taken: set[int]) -> int | None:
     canon = canonical.parse_number_canon(series)
-    if canon.count < 3 or (canon.decimals == 0 and not np.any(canon.values[canon.valid] % 10)):
+    whole = canon.values[canon.valid] if canon.decimals == 0 else None
+    if canon.count < 3 or (whole is not None and (not np.any(whole % 10) or _is_row_index(whole))):
         return None
     best: tuple[float, int] | None = None
     for field_id, spec in fp.specs.items():

@@ -203,6 +203,18 @@ def test_participant_level_samples_are_found(world: World, name: str) -> None:
         assert result.expected_chance_links < result.linked_rows / 10
 
 
+@pytest.mark.parametrize("start", [0, 1], ids=["pandas-index", "r-row-names"])
+def test_a_row_index_is_not_guessed_to_be_a_measurement(world: World, start: int) -> None:
+    """A few measurements beside an index column: the index once passed for a blood count."""
+    fields = ("53-0.0", "189-0.0", "30080-0.0", "30690-0.0", "30700-0.0")
+    text = _text(world.sample(8, seed=6).select(fields), world)
+    indexed = text.select(pl.Series("", [str(start + i) for i in range(8)]), pl.all())
+    result = world.scan(indexed.write_csv().encode())
+    assert result.verdict == "participant-level" and result.linked_rows == 8, result
+    assert result.fields == (53, 189, 30080, 30690, 30700), result
+    assert not any("guessed" in reason for reason in result.reasons), result.reasons
+
+
 def test_release_ids_attribute_the_leak(world: World) -> None:
     for release in RELEASES:
         result = world.scan(csv_of(world.sample(5, seed=7, release=release), world))
