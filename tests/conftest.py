@@ -15,6 +15,7 @@ environment variable is set (so CI never silently skips them).
 from __future__ import annotations
 
 import os
+import sys
 import uuid
 from collections.abc import Iterator
 
@@ -82,3 +83,15 @@ def pg_database(postgres_url: str) -> Iterator[str]:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
     finally:
         admin.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _kernel_warm_up_ends_with_its_test() -> Iterator[None]:
+    """Wait for the numba kernels' background load (:func:`matcher.prf.start_warm_up`) when a test
+    started it, so it never runs into the next test: numba compiles inside
+    ``warnings.catch_warnings()``, which is not thread-safe, and a later test's warning filters
+    restored by it turned an ignored warning into an error."""
+    yield
+    prf = sys.modules.get("matcher.prf")  # only when a test imported it
+    if prf is not None:
+        prf.wait_warm_up()
