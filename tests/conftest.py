@@ -88,9 +88,10 @@ def pg_database(postgres_url: str) -> Iterator[str]:
 @pytest.fixture(autouse=True)
 def _kernel_warm_up_ends_with_its_test() -> Iterator[None]:
     """Wait for the numba kernels' background load (:func:`matcher.prf.start_warm_up`) when a test
-    started it, so it never runs into the next test: numba compiles inside
-    ``warnings.catch_warnings()``, which is not thread-safe, and a later test's warning filters
-    restored by it turned an ignored warning into an error."""
+    started it, so it never runs into the next test: numba loads inside
+    ``warnings.catch_warnings()``, which is not thread-safe, and restoring the filters from another
+    thread can undo an "ignore" that the next test's code set (the likely cause of one CI failure,
+    a FastAPI route's creation failing on a warning FastAPI itself silences)."""
     yield
     prf = sys.modules.get("matcher.prf")  # only when a test imported it
     if prf is not None:
