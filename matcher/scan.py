@@ -32,10 +32,7 @@ from matcher.guess import GUESS_ROWS, guess_columns
 from matcher.linkage import index_all_families, link_rows, quasi_identifier_hits
 from matcher.prf import start_warm_up, wait_warm_up
 from matcher.samples import Limits, SampleTable, fastcsv
-from matcher.samples.readers import (
-    LargeTable,
-    read_table_sources,
-)
+from matcher.samples.readers import LargeTable, listing_tables, read_table_sources
 from matcher.schema import ColumnMapping, header_names, map_columns, normalise_header
 
 Verdict = str  # participant-level | aggregate | cohort-schema | clean | error
@@ -431,7 +428,7 @@ def scan_bytes(
 
 
 def _scan_read(
-    read: Callable[[], list[SampleTable | LargeTable]],
+    read: Callable[[], Sequence[SampleTable | LargeTable]],
     *,
     filename: str,
     fingerprint: Fingerprint,
@@ -463,6 +460,23 @@ def _scan_read(
         )
     except KNOWN_ERRORS as exc:
         return ScanResult(file=filename, verdict="error", error=str(exc)[:500])
+
+
+def scan_listing(
+    text: str,
+    html: bytes,
+    *,
+    fingerprint: Fingerprint,
+    key: bytes,
+    dictionary: Dictionary | None = None,
+) -> ScanResult | None:
+    """Scan the tables a listing page shows (:func:`matcher.samples.readers.listing_tables`):
+    sellers paste sample rows into the listing itself. None when the page shows no table."""
+    result = _scan_read(
+        lambda: listing_tables(text, html),
+        filename="listing page", fingerprint=fingerprint, key=key, dictionary=dictionary,
+    )  # fmt: skip
+    return None if result.tables == 0 and result.verdict == "clean" else result
 
 
 def prepare_service(fingerprint: Fingerprint, *, index_families: bool = True) -> None:
@@ -507,6 +521,7 @@ __all__ = [
     "poisson_tail",
     "prepare_service",
     "scan_bytes",
+    "scan_listing",
     "scan_path",
     "scan_tables",
 ]

@@ -223,6 +223,18 @@ def read_html(text: str, source: str) -> list[SampleTable]:
     return tables
 
 
+def listing_tables(text: str, html: bytes) -> list[SampleTable]:
+    """The tables a listing page shows: pasted into its visible text (the crawler's one line
+    per block keeps pipe tables), or HTML tables in its page (a forum post's table)."""
+    tables = [
+        SampleTable(f"listing text#table{number + 1}", frame)
+        for number, frame in enumerate(text_tables(text))
+    ]
+    if b"<table" in html.lower():
+        tables += read_html(html.decode("utf-8", errors="replace"), "listing page")
+    return tables
+
+
 def read_notebook(notebook: dict[str, Any], source: str) -> list[SampleTable]:
     """Tables in a Jupyter notebook's outputs (HTML first, else plain-text reprs)."""
     tables: list[SampleTable] = []
