@@ -395,6 +395,12 @@ def scan_tables(
     reasons = [r for s in scans for r in s.reasons] + list(attribution.reasons)
     if attribution.canaries and verdict != "participant-level":
         verdict = "participant-level"
+    elif _listed_by_id(verdict, attribution.chance):
+        verdict = "participant-level"  # per-participant rows of the cohort, keyed by their IDs
+        reasons.append(
+            f"its rows carry participant IDs of release {attribution.release}: they are the "
+            "cohort's participants, whatever the other values"
+        )
     fields = sorted({f for s in scans for f in s.fields})
     return ScanResult(
         file=filename,
@@ -409,6 +415,15 @@ def scan_tables(
         reasons=tuple(dict.fromkeys(reasons)),
         tables=len(scans),
     )
+
+
+def _listed_by_id(verdict: Verdict, chance: float | None) -> bool:
+    """Whether a sample whose rows do not link is participant-level by its IDs alone: its
+    participant IDs belong to a release far beyond chance (``SIGNIFICANCE``, as for linked rows).
+    An eid column beside a score, a prediction or an embedding is the cohort's per-participant
+    data even when no value of the fingerprint's fields is in it; three IDs of a 500,000-row
+    release (a chance of ~0.002) name the release but are not enough for this."""
+    return verdict in ("clean", "cohort-schema") and chance is not None and chance <= SIGNIFICANCE
 
 
 def scan_bytes(

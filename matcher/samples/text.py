@@ -16,9 +16,11 @@ import re
 import polars as pl
 
 from matcher.samples.containers import SampleError
+from matcher.schema import EID_NAMES, normalise_header
 
 DELIMITERS = (",", "\t", ";", "|")
 SNIFF_LINES = 50
+_ID = re.compile(r'"?-?\d{5,8}"?')  # a participant ID on a line of its own (negative: withdrawn)
 HEAD_BYTES = 1 << 20
 HTML_MARKS = ("<table", "<html", "<!doctype html")
 MAX_POSITIONAL_LINES = 10_000
@@ -252,4 +254,18 @@ def text_table_frames(text: str, raw: bytes | None = None) -> list[pl.DataFrame]
         lines[1:21], delimiter
     ):  # R's write.table: the header has no cell over the row names; name that column
         return [delimited(f"row.names{delimiter}" + text.lstrip("\r\n"), delimiter)]
+    if _id_list(lines):
+        return [delimited(raw if raw is not None else text, "\t")]
     return text_tables(text)
+
+
+def _id_list(lines: list[str]) -> bool:
+    """Whether the lines are a list of participant IDs: a participant-ID header ("eid",
+    "participant id", "参与者编号") over whole numbers, one a line (a withdrawal list, the eids
+    of a subset): a table of one column, which no delimiter splits."""
+    body = lines[1:21]
+    return (
+        normalise_header(lines[0].strip().strip('"')) in EID_NAMES
+        and len(body) >= 2
+        and all(_ID.fullmatch(line.strip()) for line in body)
+    )

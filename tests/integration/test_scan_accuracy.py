@@ -229,6 +229,32 @@ def test_three_release_ids_on_unlinkable_rows_still_attribute(world: World) -> N
     assert result.release == "app-1"
 
 
+def test_release_ids_beside_a_per_participant_score_are_participant_level(world: World) -> None:
+    """An eid column beside values of no fingerprint field (a risk score, a prediction) is the
+    cohort's per-participant data when the IDs are a release's far beyond chance."""
+    scores = world.sample(10, seed=11, release="app-2").select(
+        "eid", pl.Series("prs_cad", np.linspace(-1.5, 2.5, 10))
+    )
+    result = world.scan(scores.write_csv().encode())
+    assert (result.verdict, result.release, result.linked_rows) == ("participant-level", "app-2", 0)
+    assert any("participant IDs of release app-2" in r for r in result.reasons)
+
+
+def test_a_list_of_release_ids_is_participant_level(world: World) -> None:
+    """A file of one column, a release's eids (a subset or a withdrawal list)."""
+    ids = world.sample(12, seed=13, release="app-2")["eid"]
+    result = world.scan(("eid\n" + "\n".join(map(str, ids)) + "\n").encode(), name="eids.txt")
+    assert (result.verdict, result.release, result.rows) == ("participant-level", "app-2", 12)
+
+
+def test_random_ids_beside_a_score_are_not_participant_level(world: World) -> None:
+    ids = np.random.default_rng(12).integers(1_000_000, 6_026_000, size=40)
+    frame = pl.DataFrame({"eid": ids, "prs_cad": np.linspace(-1.5, 2.5, 40)})
+    result = world.scan(frame.write_csv().encode())
+    assert result.verdict == "clean", result
+    assert result.release is None
+
+
 def test_master_ids_give_no_release(world: World) -> None:
     result = world.scan(csv_of(world.sample(6, seed=4, release=None).drop("eid"), world))
     assert result.verdict == "participant-level"

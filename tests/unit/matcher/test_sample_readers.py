@@ -47,6 +47,20 @@ def test_r_write_table_with_row_names(delimiter: str) -> None:
     assert table == [["row.names", *HEADER], *[[str(i + 1), *r] for i, r in enumerate(ROWS)]]
 
 
+@pytest.mark.parametrize("header", ["eid", '"eid"', "Participant ID", "参与者编号"])
+def test_a_list_of_participant_ids_is_a_table_of_one_column(header: str) -> None:
+    """A withdrawal list or a subset's eids: one ID a line under a participant-ID header."""
+    table = first_table(f"{header}\n1000027\n-1000109\n1000111\n".encode(), "withdrawn.csv")
+    assert table == [[header.strip('"')], ["1000027"], ["-1000109"], ["1000111"]]
+
+
+@pytest.mark.parametrize(
+    "text", ["eid\n1000027\n", "year\n2006\n2007\n2008\n", "eid\n1000027\nsee above\n"]
+)
+def test_other_single_columns_are_no_table(text: str) -> None:
+    assert read_tables(text.encode(), filename="list.txt") == []
+
+
 @pytest.mark.parametrize(
     "text",
     ["Selling the full UKB data\nDM me on telegram\nPayment in USDT only\n", "a b c\nd e\nf g h\n"],
