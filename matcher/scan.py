@@ -26,7 +26,7 @@ from matcher.attribution import attribute, binomial_tail
 from matcher.canonical import clean_text
 from matcher.dictionary import Dictionary, load_dictionary
 from matcher.errors import MatchError
-from matcher.fingerprint.build import check_key
+from matcher.fingerprint.build import Progress, check_key
 from matcher.fingerprint.model import Fingerprint
 from matcher.guess import GUESS_ROWS, guess_columns
 from matcher.linkage import index_all_families, link_rows, quasi_identifier_hits
@@ -380,9 +380,15 @@ def scan_tables(
     fingerprint: Fingerprint,
     key: bytes,
     dictionary: Dictionary,
+    progress: Progress | None = None,
 ) -> ScanResult:
-    """Combine the scans of a file's tables into one result."""
-    scans = [scan_frame(t, fingerprint=fingerprint, key=key, dictionary=dictionary) for t in tables]
+    """Combine the scans of a file's tables into one result (``progress``: each table's stage,
+    as :func:`scan_path` reports it)."""
+    scans = []
+    for number, table in enumerate(tables, start=1):
+        if progress is not None:
+            progress(f"keys and links, table {number} of {len(tables)}", number, len(tables) + 1)
+        scans.append(scan_frame(table, fingerprint=fingerprint, key=key, dictionary=dictionary))
     if not scans:
         return ScanResult(file=filename, verdict="clean", reasons=("no table found",))
     verdict = max((s.verdict for s in scans), key=lambda v: RANK[v])
@@ -449,6 +455,7 @@ def _scan_read(
     fingerprint: Fingerprint,
     key: bytes,
     dictionary: Dictionary | None,
+    progress: Progress | None = None,
 ) -> ScanResult:
     """Scan the tables ``read()`` gives (a file's); errors give verdict ``error``.
 
@@ -458,6 +465,8 @@ def _scan_read(
     """
     check_key(fingerprint, key)
     start_warm_up()  # the kernels load while the file is parsed
+    if progress is not None:
+        progress("reading", 0, 1)
     try:
         tables = read()
     except KNOWN_ERRORS as exc:
@@ -472,6 +481,7 @@ def _scan_read(
             fingerprint=fingerprint,
             key=key,
             dictionary=dictionary or load_dictionary(),
+            progress=progress,
         )
     except KNOWN_ERRORS as exc:
         return ScanResult(file=filename, verdict="error", error=str(exc)[:500])
@@ -511,8 +521,10 @@ def scan_path(
     key: bytes,
     dictionary: Dictionary | None = None,
     limits: Limits | None = None,
+    progress: Progress | None = None,
 ) -> ScanResult:
-    """Scan a file on disk (see :func:`scan_bytes`)."""
+    """Scan a file on disk (see :func:`scan_bytes`). ``progress(stage, done, total)`` hears the
+    stages of a large file's scan: reading, then keys and links table by table."""
     limits = limits or Limits()
     start_warm_up()
     try:
@@ -527,6 +539,7 @@ def scan_path(
     return _scan_read(
         lambda: read_table_sources(owned.pop(), filename=str(path), limits=limits),
         filename=str(path), fingerprint=fingerprint, key=key, dictionary=dictionary,
+        progress=progress,
     )  # fmt: skip
 
 

@@ -15,6 +15,7 @@ from cohortwatch.commands.fingerprint import DICTIONARY_DIR, KEY_FILE, _dictiona
 from cohortwatch.keys import load_key
 from cohortwatch.memory import keep_memory_for_one_off_scan
 from matcher.fingerprint import check_key, load_fingerprint
+from matcher.fingerprint.build import Progress
 from matcher.samples import Limits
 from matcher.scan import ScanResult, scan_path
 
@@ -86,10 +87,12 @@ def scan(
 
     big = sum(p.stat().st_size for p in files if p.is_file()) > PROGRESS_BYTES
     with progress_bar("scan", quiet=quiet or not big) as report:
-        for done, path in enumerate(files, start=1):
-            result = scan_path(path, fingerprint=fp, key=key, dictionary=dictionary, limits=limits)
+        for number, path in enumerate(files, start=1):
+            stages = _file_stages(report, f"{path.name} ({number}/{len(files)})")
+            result = scan_path(
+                path, fingerprint=fp, key=key, dictionary=dictionary, limits=limits, progress=stages
+            )
             results.append(result)
-            report(path.name, done, len(files))
     if as_json:
         click.echo(json.dumps([r.to_json() for r in results], ensure_ascii=False, indent=2))
     else:
@@ -101,3 +104,8 @@ def scan(
         ctx.exit(EXIT_FOUND)
     if any(r.verdict == "error" for r in results):
         ctx.exit(EXIT_ERROR)
+
+
+def _file_stages(report: Progress, name: str) -> Progress:
+    """``report`` with the file's name and place among the files before each of its stages."""
+    return lambda stage, done, total: report(f"{name}: {stage}", done, total)
