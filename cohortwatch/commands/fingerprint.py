@@ -6,7 +6,7 @@ import json
 import secrets
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -196,6 +196,7 @@ def build(
         canaries = {
             n: read_table_file(p, dictionary) for n, p in _pairs(canary_files, "--canaries").items()
         }
+        _note_new_releases(canaries, known=maps)
         fp = build_fingerprint(
             frame,
             dictionary=dictionary,
@@ -291,6 +292,7 @@ def make(
     dictionary = _dictionary(dictionary_dir)
     fp = load_fingerprint(fp_path)
     check_key(fp, key)
+    _note_new_releases([release], known=fp.releases)
     candidates = generate_cohort(
         rows=max(4 * count, 50), seed=secrets.randbelow(2**31), dictionary=dictionary
     )
@@ -315,6 +317,21 @@ def make(
         f"wrote {frame.height} canary rows for release {release} to {out}; "
         f"{fp_path} now holds {fp.canaries_per_release()[release]} canaries of {release}"
     )
+
+
+def _note_new_releases(names: Iterable[str], *, known: Iterable[str]) -> None:
+    """Say on stderr which canary releases are new: a release known by its canaries alone is
+    allowed (an extract whose ID map you do not hold), but a typo in its name ("app-1" for
+    "app1") would otherwise pass unseen and attribute a leak to a release that does not exist."""
+    known = list(known)
+    for name in names:
+        if name not in known:
+            listed = ", ".join(known) or "none"
+            click.echo(
+                f"note: release {name!r} is not among the fingerprint's releases ({listed}); "
+                "it is added as a release known by its canaries alone",
+                err=True,
+            )
 
 
 def _fresh_ids(fp: Fingerprint, release: str, count: int, key: bytes) -> list[int]:

@@ -208,6 +208,7 @@ def test_canaries_in_the_extract_style_are_attributed(setup: Path) -> None:
     code, text = run("canary", "make", "--fingerprint", fp, "--release", "a1", "--count", "2",
                      "--style", "rap", "--key-file", key, "--out", str(out))  # fmt: skip
     assert code == 0, text
+    assert "note:" not in text  # a1 is a release of the fingerprint
     rows = pl.read_csv(out, infer_schema=False)
     assert rows.height == 2 and rows.columns[0] == "eid" and "p31" in rows.columns
     assert not any("-0." in c for c in rows.columns)
@@ -217,3 +218,14 @@ def test_canaries_in_the_extract_style_are_attributed(setup: Path) -> None:
     assert result["canaries"] == 2 and result["release"] == "a1"
     code, text = run("fingerprint", "show", fp, "--json")
     assert json.loads(text)["canaries"] == {"a1": 2, "a2": 3}
+
+
+def test_canaries_of_an_unknown_release_are_noted(setup: Path) -> None:
+    """A release known by its canaries alone is allowed, and said: a typo would pass unseen."""
+    copy = setup / "c-typo.fp"
+    copy.write_bytes((setup / "c.fp").read_bytes())
+    code, text = run("canary", "make", "--fingerprint", str(copy), "--release", "a-1",
+                     "--count", "1", "--key-file", str(setup / "k.key"),
+                     "--out", str(setup / "can-typo.csv"))  # fmt: skip
+    assert code == 0, text
+    assert "note: release 'a-1' is not among the fingerprint's releases (a1, a2)" in text
