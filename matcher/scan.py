@@ -3,7 +3,8 @@
 ``scan_bytes(data, filename=..., fingerprint=fp, key=key)`` reads every table in the file
 (:mod:`matcher.samples`), finds or guesses the header, maps columns to fields, computes the
 sample's linkage keys with the fingerprint's key, links rows (:mod:`matcher.linkage`) and
-attributes the sample to a release (:mod:`matcher.attribution`). Verdicts, strongest first:
+attributes the sample to a release (:mod:`matcher.attribution`); the rules that turn its counts
+into a verdict are :mod:`matcher.verdict_rules`. Verdicts, strongest first:
 ``participant-level`` (rows link, far beyond chance), ``aggregate`` (summary tables, GWAS summary
 statistics), ``cohort-schema`` (our fields, row-level, but the rows do not link: fake or
 perturbed), ``clean``. A file that cannot be read gives an ``error`` result, never an exception.
@@ -11,7 +12,6 @@ perturbed), ``clean``. A file that cannot be read gives an ``error`` result, nev
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -22,7 +22,7 @@ import numpy as np
 import polars as pl
 
 from matcher import linkkeys
-from matcher.attribution import attribute, binomial_tail
+from matcher.attribution import attribute
 from matcher.canonical import clean_text
 from matcher.dictionary import Dictionary, load_dictionary
 from matcher.errors import MatchError
@@ -33,60 +33,20 @@ from matcher.linkage import index_all_families, link_rows, quasi_identifier_hits
 from matcher.prf import start_warm_up, wait_warm_up
 from matcher.samples import Limits, SampleTable, fastcsv
 from matcher.samples.readers import LargeTable, listing_tables, read_table_sources
-from matcher.schema import ColumnMapping, header_names, map_columns, normalise_header
+from matcher.schema import ColumnMapping, header_names, map_columns
+from matcher.verdict_rules import (
+    MIN_SCHEMA_FIELDS,
+    links_beyond_chance,
+    listed_by_id,
+    looks_aggregate,
+    qi_beyond_chance,
+)
 
 Verdict = str  # participant-level | aggregate | cohort-schema | clean | error
 RANK = {"error": -1, "clean": 0, "cohort-schema": 1, "aggregate": 2, "participant-level": 3}
-SIGNIFICANCE = 1e-6
-MIN_SCHEMA_FIELDS = 3
-MIN_QI_ROWS = 5
-QI_SIGNIFICANCE = 1e-4
+
 # errors a file's reading or scanning raises on bad input, its message fit to show
 KNOWN_ERRORS = (MatchError, pl.exceptions.PolarsError, ValueError, MemoryError, RecursionError)
-EFFECT = 3.0  # found rows must also be 3x what chance gives (the chance model is approximate)
-GWAS_TERMS = frozenset(
-    [
-        "chr",
-        "chrom",
-        "chromosome",
-        "bp",
-        "pos",
-        "position",
-        "snp",
-        "rsid",
-        "snpid",
-        "variant_id",
-        "a1",
-        "a2",
-        "allele1",
-        "allele2",
-        "effect_allele",
-        "other_allele",
-        "ref",
-        "alt",
-        "beta",
-        "se",
-        "standard_error",
-        "p",
-        "pval",
-        "p_value",
-        "pvalue",
-        "or",
-        "maf",
-        "eaf",
-        "af_alt",
-        "info",
-        "z",
-        "zscore",
-        "n_complete_samples",
-        "minor_allele",
-        "low_confidence_variant",
-        "tstat",
-    ]
-)
-STAT_TERMS = frozenset(
-    ["count", "counts", "n", "mean", "sd", "std", "stdev", "median", "iqr", "min", "max", "total", "percent", "pct", "proportion", "freq", "frequency", "average", "ci", "lower", "upper", "人数", "均值", "平均值", "平均", "标准差", "中位数", "比例", "合计", "百分比", "计数", "频数"]
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -130,21 +90,6 @@ class _TableScan:
     ids: np.ndarray | None = None
 
 
-def poisson_tail(k: int, lam: float) -> float:
-    """P(X >= k) for X ~ Poisson(lam)."""
-    if k <= 0:
-        return 1.0
-    if lam <= 0:
-        return 0.0
-    total, term = 0.0, math.exp(-lam + k * math.log(lam) - math.lgamma(k + 1))
-    j = k
-    while term > total * 1e-15 and j < k + 100_000:
-        total += term
-        j += 1
-        term *= lam / j
-    return min(1.0, total)
-
-
 def _is_number(text: str) -> bool:
     return re.fullmatch(r"-?\d+(?:[.,]\d+)?(?:[eE][-+]?\d+)?", text.strip()) is not None
 
@@ -163,19 +108,6 @@ def with_header(table: SampleTable, dictionary: Dictionary) -> tuple[pl.DataFram
         return frame, False
     names = header_names(first)
     return frame.slice(1).rename(dict(zip(frame.columns, names, strict=True))), True
-
-
-def looks_aggregate(headers: Sequence[str], frame: pl.DataFrame) -> str | None:
-    """Why a table looks like summary statistics (GWAS or per-group counts/means), or None."""
-    tokens = [set(re.split(r"[\s_.()\[\]/:-]+", normalise_header(h))) - {""} for h in headers]
-    names = {normalise_header(h) for h in headers}
-    gwas = names & GWAS_TERMS
-    if len(gwas) >= 3:
-        return f"GWAS summary statistics columns ({', '.join(sorted(gwas)[:6])})"
-    stats = sorted({t for toks in tokens for t in toks if t in STAT_TERMS or t == "%"})
-    if stats:
-        return f"summary-statistics columns ({', '.join(stats[:6])})"
-    return None
 
 
 def sample_digests(
@@ -320,11 +252,7 @@ def _verdict(columns: _Columns, *, fingerprint: Fingerprint, key: bytes) -> _Tab
     result = link_rows(fingerprint, sample, rows=rows)
     scan = _TableScan("clean", rows, result.linked, result.expected_chance, field_ids, reasons)
     scan.links, scan.ids = result.links, ids
-    significant = (
-        poisson_tail(result.linked, result.expected_chance) <= SIGNIFICANCE
-        and result.linked >= EFFECT * result.expected_chance
-    )
-    if result.linked >= min(3, max(rows, 1)) and significant:
+    if links_beyond_chance(result.linked, rows, result.expected_chance):
         scan.verdict = "participant-level"
         reasons.append(
             f"{result.linked} of {rows} rows link to cohort rows on independent keys "
@@ -342,20 +270,6 @@ def _verdict(columns: _Columns, *, fingerprint: Fingerprint, key: bytes) -> _Tab
             f"rows link (chance alone: {result.expected_chance:.2g}): fake or perturbed rows"
         )
     return scan
-
-
-def qi_beyond_chance(hits: int, rows: int, expected: float) -> bool:
-    """Whether ``hits`` of ``rows`` rows whose quasi-identifiers occur in the cohort are far
-    beyond the ``expected`` chance hits: 5+ rows, unlikely by chance (each row hitting with the
-    rows' mean chance: a binomial tail) and well beyond it: 3x chance, or halfway from chance to
-    every row where chance alone hits many rows. In a 500,000-row cohort half of anyone's
-    (sex, birth year and month, visit date) occur, so 3x chance was out of reach: 40 cohort rows
-    of those four fields, all hitting against 21 by chance (a tail of 1e-11), were not found."""
-    if hits < MIN_QI_ROWS or rows == 0:
-        return False
-    margin = min(EFFECT * expected, expected + (rows - expected) / 2)
-    chance = binomial_tail(hits, rows, min(1.0, expected / rows))
-    return hits >= margin and chance <= QI_SIGNIFICANCE
 
 
 def _quasi_identifiers(fp: Fingerprint, sample: dict[str, np.ndarray], scan: _TableScan) -> bool:
@@ -401,7 +315,7 @@ def scan_tables(
     reasons = [r for s in scans for r in s.reasons] + list(attribution.reasons)
     if attribution.canaries and verdict != "participant-level":
         verdict = "participant-level"
-    elif _listed_by_id(verdict, attribution.chance):
+    elif listed_by_id(verdict, attribution.chance):
         verdict = "participant-level"  # per-participant rows of the cohort, keyed by their IDs
         reasons.append(
             f"its rows carry participant IDs of release {attribution.release}: they are the "
@@ -421,15 +335,6 @@ def scan_tables(
         reasons=tuple(dict.fromkeys(reasons)),
         tables=len(scans),
     )
-
-
-def _listed_by_id(verdict: Verdict, chance: float | None) -> bool:
-    """Whether a sample whose rows do not link is participant-level by its IDs alone: its
-    participant IDs belong to a release far beyond chance (``SIGNIFICANCE``, as for linked rows).
-    An eid column beside a score, a prediction or an embedding is the cohort's per-participant
-    data even when no value of the fingerprint's fields is in it; three IDs of a 500,000-row
-    release (a chance of ~0.002) name the release but are not enough for this."""
-    return verdict in ("clean", "cohort-schema") and chance is not None and chance <= SIGNIFICANCE
 
 
 def scan_bytes(
@@ -546,7 +451,6 @@ def scan_path(
 __all__ = [
     "ScanResult",
     "clean_text",
-    "poisson_tail",
     "prepare_service",
     "scan_bytes",
     "scan_listing",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from matcher.scan import qi_beyond_chance
+from matcher.verdict_rules import qi_beyond_chance
 
 CASES = [
     # hits, rows, expected by chance, participant-level; the 500,000-row figures are measured
