@@ -127,8 +127,10 @@ class ScanAttachmentsPipeline(ContextPipeline):
 
 
 def _may_show_tables(item: ListingItem) -> bool:
-    """A cheap test before the scan: a pipe table needs pipes, an HTML table its tag."""
-    return item.text.count("|") >= 4 or b"<table" in item.html.lower()
+    """A cheap test before the scan: a pipe table needs pipes, an HTML table or a preformatted
+    block (an aligned table in a code block) its tag."""
+    html = item.html.lower()
+    return item.text.count("|") >= 4 or b"<table" in html or b"<pre" in html
 
 
 def _guarded(filename: str, scan: Callable[[], ScanResult | None]) -> ScanResult | None:

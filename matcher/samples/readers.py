@@ -225,14 +225,35 @@ def read_html(text: str, source: str) -> list[SampleTable]:
 
 def listing_tables(text: str, html: bytes) -> list[SampleTable]:
     """The tables a listing page shows: pasted into its visible text (the crawler's one line
-    per block keeps pipe tables), or HTML tables in its page (a forum post's table)."""
+    per block keeps pipe tables), HTML tables in its page (a forum post's table), or space-aligned
+    in a preformatted block (a code block), which the visible text loses: it collapses spaces,
+    and with them the place of a blank cell."""
     tables = [
         SampleTable(f"listing text#table{number + 1}", frame)
         for number, frame in enumerate(text_tables(text))
     ]
-    if b"<table" in html.lower():
+    lowered = html.lower()
+    if b"<table" in lowered:
         tables += read_html(html.decode("utf-8", errors="replace"), "listing page")
+    if b"<pre" in lowered:
+        seen = [table.frame for table in tables]
+        tables += [
+            table
+            for table in _preformatted_tables(html.decode("utf-8", errors="replace"))
+            if not any(table.frame.equals(frame) for frame in seen)  # shown in the text too
+        ]
     return tables
+
+
+def _preformatted_tables(page: str) -> list[SampleTable]:
+    from bs4 import BeautifulSoup
+
+    blocks = BeautifulSoup(page, "html.parser").find_all("pre")[:MAX_HTML_TABLES]
+    return [
+        SampleTable(f"listing page#pre{number + 1}", frame)
+        for number, block in enumerate(blocks)
+        for frame in text_tables(block.get_text())
+    ]
 
 
 def read_notebook(notebook: dict[str, Any], source: str) -> list[SampleTable]:

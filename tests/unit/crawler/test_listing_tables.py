@@ -114,3 +114,28 @@ def test_a_listing_without_tables_or_with_clean_ones_records_nothing(
     prices = "| size | price |\n|---|---|\n| 1k rows | 50 USDT |\n| full | 500 USDT |"
     assert _scan(engine, fp, _listing(engine, "UK Biobank | full | DM", "<p>x</p>"), tmp_path) == []
     assert _scan(engine, fp, _listing(engine, "Prices:\n" + prices, "<p>x</p>"), tmp_path) == []
+
+
+def _aligned(rows: pl.DataFrame) -> str:
+    """The rows space-aligned as a printed frame, two cells of a measurement left blank."""
+    rows = rows.with_columns(
+        pl.when(pl.int_range(pl.len()) < 2).then(None).otherwise(pl.col("189-0.0")).alias("189-0.0")
+    )
+    table = [list(rows.columns), *[[c or "" for c in row] for row in rows.rows()]]
+    widths = [max(len(row[i]) for row in table) for i in range(rows.width)]
+    return "\n".join(
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in table
+    )
+
+
+def test_an_aligned_table_in_a_code_block_keeps_its_blank_cells(
+    engine: Engine, cohort: tuple[Fingerprint, pl.DataFrame], tmp_path: Path
+) -> None:
+    """The visible text collapses spaces, and a blank cell's column with them; the page's
+    preformatted block keeps them."""
+    fp, rows = cohort
+    block = _aligned(rows)
+    text = "UK Biobank sample\n" + "\n".join(" ".join(line.split()) for line in block.splitlines())
+    html = f"<html><body><p>UK Biobank sample</p><pre><code>{block}</code></pre></body></html>"
+    [match] = _scan(engine, fp, _listing(engine, text, html), tmp_path)
+    assert match.verdict == "participant-level" and match.release == "app-1"

@@ -14,6 +14,7 @@ import pytest
 
 from crawler.demo.samples import xlsx_bytes
 from matcher.samples import Limits, SampleError, read_tables, text_tables
+from matcher.samples.readers import listing_tables
 
 HEADER = ["eid", "31-0.0", "53-0.0", "30080-0.0"]
 ROWS = [["1000001", "0", "2008-03-14", "250.1"], ["1000002", "1", "2009-01-02", "199.9"],
@@ -242,3 +243,11 @@ def test_too_many_members() -> None:
 )
 def test_files_without_a_table_give_none(data: bytes, name: str) -> None:
     assert read_tables(data, filename=name) == []
+
+
+def test_a_listing_table_shown_twice_is_read_once() -> None:
+    """A pipe table in a code block is in the visible text too: its rows count once."""
+    pipe = "| eid | 31-0.0 |\n|---|---|\n| 1000027 | 1 |\n| 1000109 | 0 |\n| 1000111 | 0 |"
+    html = f"<html><body><pre>{pipe}</pre><pre>a  b\n1  2\n3  4\n5  6</pre></body></html>"
+    tables = listing_tables("sample:\n" + pipe, html.encode())
+    assert [t.source for t in tables] == ["listing text#table1", "listing page#pre2"]
