@@ -38,7 +38,7 @@ from matcher.text.prefilter import any_needed, required_literals
 from matcher.text.profile import CUE_GROUPS, CohortProfile
 from matcher.text.terms import term_hits
 
-SCORER_VERSION: Final = "text-2.10"
+SCORER_VERSION: Final = "text-2.11"
 MAX_TITLE_CHARS: Final = 2_000
 MAX_TEXT_CHARS: Final = 50_000
 MAX_TERMS_QUOTED: Final = 4
@@ -50,11 +50,19 @@ ABSOLUTE_NEGATIVES: Final = frozenset({"no_data"})
 PAGE_WIDE_NEGATIVES: Final = frozenset(
     {"code", "training", "stays_on_platform", "access_help", "warning", "news"}
 )
-# A post of its own: a reply (2楼, 楼主, 回复), a chat line ([name], @name), a comment (u/name,
-# ▲ 12), a numbered shop item (4. …, 4、…) or a bulleted line ("▍匿名用户：", "• 出UKB数据").
+# A post of its own: a reply (2楼, 楼主, 回复, "Reply (u/name):", 回答2：, a quoted reply "> …"), a chat
+# line ([name], @name), a comment (u/name, ▲ 12), a numbered shop item (4. …, 4、…) or a bulleted
+# line ("▍匿名用户：", "• 出UKB数据").
 _POST: Final = re.compile(
     r"\s*(?:[•▍▸▪◆]|(?:[>*·-]\s*)?(?:\d{1,3}\s*楼|楼主|沙发|回复\s*\d*|评论|\[[^\]\n]{1,24}\]"
-    r"|u/[\w-]{2,30}|@[\w-]{2,30}|▲\s*\d+|\d{1,2}[.、)]\s*\S))"
+    r"|u/[\w-]{2,30}|@[\w-]{2,30}|▲\s*\d+|\d{1,2}[.、)]\s*\S|[Rr]epl(?:y|ies)\b[^:：\n]{0,40}[:：]"
+    r"|回答\s*\d+\s*[:：]|>))"
+)
+# A reply or a chat line, which answers the thread's subject: 2楼, 回复, [name], u/name, "Reply — x:",
+# 回答2：, "> …" (not a shop's item or a digest's bullet, which stand on their own)
+_REPLY: Final = re.compile(
+    r"\s*(?:[>*·-]\s*)?(?:\d{1,3}\s*楼|楼主|回复|\[[^\]\n]{1,24}\]|u/[\w-]{2,30}"
+    r"|[Rr]epl(?:y|ies)\b[^:：\n]{0,40}[:：]|回答\s*\d+\s*[:：]|>)"
 )
 _OFFERING: Final = frozenset({"offer", "transaction", "contact", "release"})
 _GROUP_LABELS: Final = {
@@ -72,6 +80,9 @@ _SCRIPT_RUNS: Final = re.compile(
 _NEGATION_WINDOW: Final = 40
 _NEGATION: Final = re.compile(r"(?<![a-z])(?:no|not|never|without|none of) |non-|[非不无]|没有")
 _CLAUSE_END: Final = re.compile(r".*[.,;:!?。\n]", re.DOTALL)
+# Real data disowned by the words right after it: "与任何真实参与者无关", "真实数据请通过 UK Biobank
+# 官方申请" (a course's simulated rows, and where the real ones come from)
+_DISOWNED: Final = re.compile(r"[^,.;:!?。;,]{0,8}?(?:无关|请通过|请自行|请向|需自行申请)")
 _CORROBORATING: Final = (("cue", "data"), ("cue", "release"), ("size", "size"))
 # A negation right before a cue or a negative context ("no selling", "don't dm me", "不是汇总统计",
 # "not a scam", "skip the 6-month access application", "免去申请流程"): at most two words between
@@ -93,7 +104,10 @@ _UK_FLAGS: Final = ("\U0001f1ec\U0001f1e7", "\U0001f1fa\U0001f1f0")
 # Negative contexts whose pages quote sellers (a warning, a news report), the quotation marks they
 # quote in, and the evidence that is the seller's pitch when it stands inside them
 _REPORTING: Final = ("warning", "news")
-_QUOTE: Final = re.compile(r'“[^“”]{1,300}”|"[^"\n]{1,300}"|「[^「」]{1,300}」|『[^『』]{1,300}』')
+_QUOTE: Final = re.compile(
+    r'“[^“”]{1,300}”|"[^"\n]{1,300}"|「[^「」]{1,300}」|『[^『』]{1,300}』'
+    r"|(?<![a-z0-9])'[^'\n]{1,300}'(?![a-z0-9])"  # 'single quotes', not an apostrophe's
+)
 MAX_QUOTES: Final = 32
 _PITCH: Final = frozenset({("cue", "offer"), ("cue", "transaction"), ("cue", "contact")})
 MAX_MEMO: Final = 4_096
@@ -216,7 +230,7 @@ def _uncorroborated(
 
 def _drop_quoted_pitch(body: str, by_group: ByGroup) -> None:
     """Leave out the seller's pitch that a warning or a news report quotes: offer, price, payment
-    and contact inside quotation marks (“…”, "…", 「…」, 『…』) are the seller's words, not the
+    and contact inside quotation marks (“…”, "…", '…', 「…」, 『…』) are the seller's words, not the
     page's ("scam alert: “UKB full 500k, 300u, tg @x” took my money"). The page's own words around
     the quote still count, and so does a size inside one: a seller echoes the buyers' question
     ("大家问的“英国那个50万人的队列”", blind5) as often as a warning quotes the pitch."""
@@ -291,8 +305,8 @@ def _scored(body: str, profile: CohortProfile) -> tuple[TextScore, ByGroup]:
 
     by_group: ByGroup = {}  # a plain dict: compiled code reads it directly, not a defaultdict
     for hit in find_evidence(body, compiled) if evidence is None else evidence:
-        if hit.group == "release" and _negated(hit):
-            continue  # "no real participants", "非真实参与者"
+        if hit.group == "release" and (_negated(hit) or _DISOWNED.match(body, hit.end)):
+            continue  # "no real participants", "非真实参与者", "与任何真实参与者无关"
         if (hit.kind == "negative" or hit.group in _NEGATABLE) and _negated_close(hit):
             continue  # "no selling of medical data", "不是汇总统计", "not a scam"
         key = (hit.kind, hit.group)
@@ -407,8 +421,11 @@ def score_listing_text(*, title: str, text: str, profile: CohortProfile) -> Text
     A page is scored whole first. When it names the cohort but is not a leak offer as a whole, and
     it has several parts (lines or paragraphs: replies in a thread, items of a channel digest, a
     shop's menu), each part that itself offers and says how (two of offer, payment, contact, real
-    rows) is also scored: alone when it names the cohort, else with the title. One reply that sells
-    the data is an offer even when the thread around it is news or buy requests. "No data
+    rows, or two distinct offer terms) is also scored: alone when it names the cohort, else with
+    the title; a reply or a chat line that is still no offer is scored with the name the thread
+    uses and without the title's words (a buyer's "WTB" title does not speak for a seller's reply).
+    One reply that sells the data is an offer even when the thread around it is news or buy
+    requests. "No data
     included" ends it there; code, news, warnings, help, courses and data kept on the platform
     leave only posts of their own (replies, chat lines, shop items) to be scored.
     """
@@ -423,7 +440,7 @@ def score_listing_text(*, title: str, text: str, profile: CohortProfile) -> Text
         return whole
     if any(("negative", group) in groups for group in ABSOLUTE_NEGATIVES):
         return whole  # "no data included", a README: true of every part
-    if sum(("cue", group) in groups for group in _OFFERING) < 2:
+    if not _says_how({group: hits for (kind, group), hits in groups.items() if kind == "cue"}):
         return whole  # no part can offer and say how when the page as a whole does not
     parts = page_parts(text)
     if len(parts) < 2:
@@ -433,19 +450,26 @@ def score_listing_text(*, title: str, text: str, profile: CohortProfile) -> Text
     posts_only = any(("negative", group) in groups for group in PAGE_WIDE_NEGATIVES)
     compiled = compile_profile(profile)
     best: tuple[int, TextScore] | None = None
+    subject: str | None = None
     for number, part in enumerate(parts, start=1):
         if posts_only and not _POST.match(part):
             continue
-        offering = {
-            hit.group
-            for hit in find_evidence(normalise(part), compiled)
-            if hit.kind == "cue" and hit.group in _OFFERING
-        }
-        if len(offering) < 2:
+        offering: dict[str, list[Hit]] = {}
+        for hit in find_evidence(normalise(part), compiled):
+            if hit.kind == "cue":
+                offering.setdefault(hit.group, []).append(hit)
+        if not _says_how(offering):
             continue  # the part itself must offer and say how (a price, a contact, rows)
         scored = score_normalised(listing_body(title="", text=part), profile)
         if scored.verdict is TextVerdict.UNRELATED:  # the name is in the title, not the part
             scored = score_normalised(listing_body(title=title, text=part), profile)
+        if scored.verdict is not TextVerdict.LEAK_OFFER and _REPLY.match(part):
+            # a reply answers the thread's subject, not its opener's intent: "WTB UK Biobank"
+            # above "Reply — x: I have it, can send a sample, TG @x"
+            if subject is None:
+                subject = _subject(title, text, compiled)
+            if subject:
+                scored = score_normalised(listing_body(title=subject, text=part), profile)
         if scored.verdict is TextVerdict.LEAK_OFFER and (
             best is None or scored.score > best[1].score
         ):
@@ -459,6 +483,20 @@ def score_listing_text(*, title: str, text: str, profile: CohortProfile) -> Text
         f"(the page as a whole scores {whole.score:.2f}): “{quoted}”"
     )
     return TextScore(scored.score, scored.verdict, (opening, *scored.reasons), whole.language)
+
+
+def _says_how(cues: dict[str, list[Hit]]) -> bool:
+    """Whether cues offer and say how: two of offer, payment, contact and real rows, or two
+    distinct offer terms ("我这边有全套数据, 按字段收费", "dm me, I can share our extract")."""
+    if sum(group in cues for group in _OFFERING) >= 2:
+        return True
+    return _distinct(cues.get("offer", [])) >= 2
+
+
+def _subject(title: str, text: str, compiled: CompiledProfile) -> str:
+    """The cohort's name as the thread spells it first (normalised), or "" when it names none."""
+    named = find_aliases(listing_body(title=title, text=text), compiled)
+    return named[0].text[named[0].start : named[0].end] if named else ""
 
 
 def _has_uk_flag(title: str, text: str) -> bool:

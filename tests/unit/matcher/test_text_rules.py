@@ -194,6 +194,15 @@ RULES = [
     ("short chinese name", "大不列颠样本库 全表型 便宜出", LEAK),
     ("trade", "Trade: my UK Biobank pheno copy for your FinnGen export", LEAK),
     ("removal request", "Issue: the data/ folder holds UK Biobank participant rows, please remove", RELATED),
+    # text-2.11: read from blind4 and blind16-21 (development sets since), written here afresh
+    ("simulated rows disowned", "github.com/x/ukb-course: data/sim_ukb.csv holds 3,000 simulated "
+     "rows, eid 为随机数, 与任何真实参与者无关。真实数据请通过 UK Biobank 官方申请", RELATED),
+    ("paper repo ships real rows", "github.com/x/ukb-t2d: code for our paper. data/ukb_subset.csv "
+     "holds real eids and values of 3,000 participants so the notebook runs", LEAK),
+    ("pinyin buy request", "qiu gou yingguo shengwu yinhang shuju, jiage haoshuo", RELATED),
+    ("rented platform login", "UKB RAP 项目账号 月租 续费 可导出下载到本地", LEAK),
+    ("terminal block", "UKB-6 接线端子 导轨式 100只/盒 现货 包邮", UNRELATED),
+    ("usb stick", "UK Biobank phenotype data on a 32GB USB stick, posted first class", LEAK),
 ]  # fmt: skip
 
 
@@ -298,6 +307,29 @@ PAGES = [
         "Researchers found listings offering UK Biobank data of 500,000 participants for $400 in "
         "USDT, contact on WeChat, according to the BBC.\nThe minister said an investigation is "
         "under way.",
+        RELATED,
+    ),
+    # a reply answers the thread's subject, not its opener's intent (text-2.11)
+    (
+        "reply sells in a buyer's thread",
+        "WTB UK Biobank imaging, paying well",
+        "OP: looking to buy UKB brain MRI, paying in XMR.\n"
+        "Reply — anon7: got the full set, can send a sample first, TG @anon7_x",
+        LEAK,
+    ),
+    (
+        "chat line names the cohort above",
+        "Lab group chat",
+        "[Ann] 谁有 ukb 的 access? 想看 grip strength\n[Ben] 我这有, 可以拷给你, 发你邮箱\n"
+        "[Cat] 这样违规吧",
+        LEAK,
+    ),
+    # a warning that quotes the pitch in single quotes (text-2.11)
+    (
+        "single-quoted pitch",
+        "Got a DM about UKB - legit?",
+        "Got this message: 'UK Biobank full data 500k, instant delivery, 300 USDT'. Is this "
+        "legit? Posting so others know.",
         RELATED,
     ),
     # page-wide negatives hold for every part
