@@ -86,12 +86,12 @@ _MULTIPLIER: Final = {None: 1, "k": 1_000, "千": 1_000, "thousand": 1_000, "万
 # sex_f31_0_0 (readable), eid / f.eid (eid), a bare ID such as 21022 (plain: counted when two or
 # more are known). A branch's first character is matched by the opening class.
 _FIELD_BRANCHES: Final = (
-    r"(?<![\w.]f)(?<=f)(?P<styled_f>\.\d{1,6}[-.]\d{1,2}\.\d{1,3}(?![\w]))",
+    r"(?<![a-z0-9_.]f)(?<=f)(?P<styled_f>\.\d{1,6}[-.]\d{1,2}\.\d{1,3}(?![a-z0-9_]))",
     r"(?<![a-z0-9]f)(?<=f)(?P<eid_f>\.eid(?![a-z0-9]))",
     r"(?<![a-z0-9_]p)(?<=p)(?P<rap>\d{1,6}(?:_i\d{1,2})?(?:_a\d{1,3})?(?![a-z0-9]))",
     r"(?<=_)(?P<readable>f\d{1,6}_\d{1,2}_\d{1,3}(?![0-9]))",
     r"(?<![a-z0-9]e)(?<=e)(?P<eid>id(?![a-z0-9]))",
-    r"(?<![\w.]\d)(?<=\d)(?P<styled>\d{0,5}[-.]\d{1,2}\.\d{1,3}(?![\w]))",
+    r"(?<![a-z0-9_.]\d)(?<=\d)(?P<styled>\d{0,5}[-.]\d{1,2}\.\d{1,3}(?![a-z0-9_]))",
     r"(?<![\d.,]\d)(?<=\d)(?P<plain>\d{3,4}(?![\d.,]))",
 )
 # After the opening character every branch needs a digit, "-" or "." (styled, plain, rap,

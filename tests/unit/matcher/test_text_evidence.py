@@ -32,6 +32,8 @@ SCHEMA = [
     ("two bare ids", "21022 and 53 plus 31", []),  # 53 and 31 are too short to be bare IDs
     ("two known bare ids", "21022, 21022 and 31-0.0", ["31-0.0"]),
     ("decimal is not an id", "21022.5 31022,1", []),
+    ("glued to chinese", "表头为31-0.0格式, 字段f.31.0.0等", ["31-0.0", "f.31.0.0"]),
+    ("inside a latin word", "x31-0.0 31-0.0b", []),
 ]
 
 
