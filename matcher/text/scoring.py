@@ -38,7 +38,7 @@ from matcher.text.prefilter import any_needed, required_literals
 from matcher.text.profile import CUE_GROUPS, CohortProfile
 from matcher.text.terms import term_hits
 
-SCORER_VERSION: Final = "text-2.11"
+SCORER_VERSION: Final = "text-2.12"
 MAX_TITLE_CHARS: Final = 2_000
 MAX_TEXT_CHARS: Final = 50_000
 MAX_TERMS_QUOTED: Final = 4

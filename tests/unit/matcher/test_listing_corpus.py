@@ -74,7 +74,8 @@ def test_bad_corpus_lines_are_named(line: str, message: str) -> None:
     [("blind", 64), ("blind2", 67), ("blind3", 81), ("blind5", 77), ("blind6", 77),
      ("blind7", 78), ("blind8", 79), ("blind9", 79), ("blind10", 78), ("blind11", 77),
      ("probe", 100), ("blind4", 75), ("blind12", 77), ("blind14", 77), ("blind16", 82),
-     ("blind17", 83), ("blind18", 86), ("blind19", 79), ("blind20", 83), ("blind21", 82)],
+     ("blind17", 83), ("blind18", 86), ("blind19", 79), ("blind20", 83), ("blind21", 82),
+     ("blind13", 79), ("blind15", 85)],
 )  # fmt: skip
 def test_seen_blind_splits_stay_above_their_floor(split: str, support: int) -> None:
     """The blind sets informed the rules of text-1.1 (blind), text-1.2 (blind2), text-1.3
@@ -88,11 +89,10 @@ def test_seen_blind_splits_stay_above_their_floor(split: str, support: int) -> N
     The probe set (written against text-2.8 to find evasions and warning voices it missed; text-2.9
     came from it): 0.990 / 0.980.
 
-    Read since text-2.8 (blind12-15) and text-2.11 (blind4, blind16-21), leak offers after
-    text-2.11: blind4 0.986 / 0.960, blind12 0.974 / 0.961, blind14 0.974 / 0.987, blind16
-    0.976 / 0.988, blind17 0.953 / 0.976, blind18 0.976 / 0.953, blind19 0.987 / 0.987, blind20
-    1.000 / 1.000, blind21 0.988 / 0.963. blind13 (0.959 / 0.886) and blind15 (0.988 / 0.929)
-    stay below the recall floor and are left out.
+    Read since text-2.8 (blind12-15) and text-2.11 (blind4, blind16-21), and since text-2.12 part
+    of the wording model's training data, leak offers: blind4 1.000 / 0.960, blind12 1.000 /
+    0.974, blind13 1.000 / 0.949, blind14 1.000 / 1.000, blind15 1.000 / 0.953, blind16-20 1.000
+    / 0.953-1.000, blind21 0.988 / 0.988; probe (not trained on) 0.971 / 0.990.
     """
     report = evaluate(parse_corpus(load(split), source=f"{split}.jsonl"), default_profile())
     leak = report.metric("leak-offer")
