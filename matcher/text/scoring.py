@@ -425,9 +425,8 @@ def score_listing_text(*, title: str, text: str, profile: CohortProfile) -> Text
     the title; a reply or a chat line that is still no offer is scored with the name the thread
     uses and without the title's words (a buyer's "WTB" title does not speak for a seller's reply).
     One reply that sells the data is an offer even when the thread around it is news or buy
-    requests. "No data
-    included" ends it there; code, news, warnings, help, courses and data kept on the platform
-    leave only posts of their own (replies, chat lines, shop items) to be scored.
+    requests. "No data included" ends it there; code, news, warnings, help, courses and data kept
+    on the platform leave only posts of their own (replies, chat lines, shop items) to be scored.
     """
     whole, groups = _scored(listing_body(title=title, text=text), profile)
     if whole.verdict is TextVerdict.UNRELATED and not groups and _has_uk_flag(title, text):
@@ -494,8 +493,10 @@ def _says_how(cues: dict[str, list[Hit]]) -> bool:
 
 
 def _subject(title: str, text: str, compiled: CompiledProfile) -> str:
-    """The cohort's name as the thread spells it first (normalised), or "" when it names none."""
-    named = find_aliases(listing_body(title=title, text=text), compiled)
+    """The cohort's name as the thread spells it first (normalised), or "" when it names none or
+    means something else by it ("UKB" in a thread about the Bonn hospital)."""
+    body = listing_body(title=title, text=text)
+    named = drop_other_meanings(body, find_aliases(body, compiled), compiled)
     return named[0].text[named[0].start : named[0].end] if named else ""
 
 
