@@ -103,13 +103,34 @@ _TRADITIONAL_RE: Final = re.compile("[" + TRADITIONAL_CHARS + "]")
 _EMOJI_CHARS: Final = "\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff"
 _EMOJI: Final = f"[{_EMOJI_CHARS}]+"
 _EMOJI_RE: Final = re.compile(_EMOJI)
+
+
+def _chars_of(class_body: str) -> str:
+    """Every character of a class body written as characters and ranges ("a-z"), no escapes."""
+    chars: list[str] = []
+    at = 0
+    while at < len(class_body):
+        if at + 2 < len(class_body) and class_body[at + 1] == "-":
+            chars.extend(map(chr, range(ord(class_body[at]), ord(class_body[at + 2]) + 1)))
+            at += 3
+        else:
+            chars.append(class_body[at])
+            at += 1
+    return "".join(chars)
+
+
 # Any character that one of the four folds above changes: a text without one (about a third of
-# the non-ASCII listings) skips the folds.
+# the non-ASCII listings) skips the folds. One class of all their characters, so that overlapping
+# runs merge: the squared letters (🄰 …) and the emoji around them above U+FFFF are one range, and
+# the regex engine tests every character of the text against each range above U+FFFF in turn
+# (four separate ranges took 1.76 against 0.89 µs a non-ASCII listing).
 _FOLDED_RE: Final = re.compile(
-    _class_of("".join(_CONFUSABLES) + TRADITIONAL_CHARS)[:-1]
-    + _INVISIBLE.pattern[1:-1]
-    + _EMOJI_CHARS
-    + "]"
+    _class_of(
+        "".join(_CONFUSABLES)
+        + TRADITIONAL_CHARS
+        + _chars_of(_INVISIBLE.pattern[1:-1])
+        + _chars_of(_EMOJI_CHARS)
+    )
 )
 # Full-width ASCII forms and the ideographic space, which NFKC maps one to one onto ASCII
 # (ＵＫ → uk, "，" → ","): most Chinese listings hold some and nothing else that NFKC changes, so
