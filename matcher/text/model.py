@@ -51,8 +51,9 @@ def ngrams(body: str) -> set[str]:
 
 
 def shown(gram: str) -> str:
-    """An n-gram as a reason quotes it: Chinese pairs without the joining space."""
-    return _SPACE_IN_CHINESE.sub("", gram)
+    """An n-gram as a reason quotes it: Chinese pairs without the joining space (words and
+    triples have none, and skip the substitution)."""
+    return _SPACE_IN_CHINESE.sub("", gram) if " " in gram else gram
 
 
 Lookup = dict[str, float]

@@ -188,7 +188,8 @@ _LEET: Final = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", 
                        "@": "a", "$": "s", "!": "i", "|": "l"})  # fmt: skip
 _LEET_WORD: Final = re.compile(r"[a-z][a-z0-9@$!|]*[a-z0-9@$!|]")
 _NON_NAME: Final = re.compile(r"[^a-z0-9\u3400-\u9fff]")
-_SEPARATORS: Final = re.compile(r"[\s.\-_·*/()•]+")  # what the alias patterns allow between letters
+# What the alias patterns allow between letters; a run spelled as one and any more, like the emoji
+_SEPARATORS: Final = re.compile(r"[\s.\-_·*/()•][\s.\-_·*/()•]*")
 
 
 def _cn_integer(text: str) -> int | None:
