@@ -112,11 +112,17 @@ def size_hits(text: str, *, size_min: int, size_max: int) -> Iterator[Hit]:
     "1,8xx eids": at least :data:`MIN_COUNT`, fewer than ``size_min``), both size claims. A count
     of eids is also a ``release`` cue: it describes a list of participants."""
     counts = 0
+    # A number of n characters without a magnitude is below 10**n: those too short to reach
+    # either bound (half the numbers: "2", "10", "1.5") are passed over before their value is read.
+    least = min(size_min, MIN_COUNT)
+    short = len(str(least)) - 1 if least >= 1 else 0  # 10**short <= least
     number = _NUMBER_ASCII if text.isascii() else _NUMBER
     for found, match in enumerate(number.finditer(text)):
         if found >= MAX_HITS:
             return
         at = match.start()
+        if match.end() - at <= short and match.lastindex == 1:
+            continue  # no magnitude, and too short to reach either bound
         if at and (
             text[at - 1] in _DIGITS or (text[at - 1] in ".," and text[at - 2 : at - 1] in _DIGITS)
         ):

@@ -51,11 +51,26 @@ def ngrams(body: str) -> set[str]:
 
 
 def shown(gram: str) -> str:
-    """An n-gram as a reason quotes it: Chinese pairs without the joining space."""
-    return _SPACE_IN_CHINESE.sub("", gram)
+    """An n-gram as a reason quotes it: Chinese pairs without the joining space (words and
+    triples have none, and skip the substitution)."""
+    return _SPACE_IN_CHINESE.sub("", gram) if " " in gram else gram
 
 
 Lookup = dict[str, float]
+
+
+class _Known:
+    """What the model knows of one token: its weight as a word, and the weights of the pairs and
+    Chinese triples it opens, by the tokens that follow it (the same string objects as the keys
+    of the model's index, so that a look-up by them compares identities, not characters)."""
+
+    __slots__ = ("pairs", "token", "triples", "word")
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+        self.word: float | None = None
+        self.pairs: Lookup | None = None
+        self.triples: dict[str, Lookup] | None = None
 
 
 @dataclass(frozen=True)
@@ -65,24 +80,35 @@ class WordingModel:
     bias: float
     weights: Mapping[str, float]
     trained_on: tuple[str, ...] = ()  # the corpus splits it learned from
-    # The weights by shape, so that :meth:`evidence` looks a listing's n-grams up token by token
-    # and builds the string of a pair or triple only when the model knows it: words and
-    # characters; pairs by first then second token; triples by first, second, then third.
-    _words: Lookup = field(default_factory=dict, init=False, repr=False, compare=False)
-    _pairs: dict[str, Lookup] = field(default_factory=dict, init=False, repr=False, compare=False)
-    _triples: dict[str, dict[str, Lookup]] = field(
-        default_factory=dict, init=False, repr=False, compare=False
-    )
+    # Every token that is part of a known n-gram, and what the model knows of it, so that
+    # :meth:`evidence` looks each of a listing's tokens up once, and builds the string of a pair
+    # or triple only when the model knows it. One index rather than one dict each for words,
+    # pairs and triples: the model's dicts hold 30,000 n-grams and are read from memory, not
+    # cache, when the scorer consults the model, and three look-ups a token cost three misses.
+    _index: dict[str, _Known] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for gram, weight in self.weights.items():
             if " " in gram:  # a pair (a malformed gram of three words is kept, and never found)
                 first, _, second = gram.partition(" ")
-                self._pairs.setdefault(first, {})[second] = weight
+                pairs = self._known(first).pairs
+                if pairs is None:
+                    pairs = self._known(first).pairs = {}
+                pairs[self._known(second).token] = weight
             elif len(gram) >= 3 and is_chinese(gram[0]) and is_chinese(gram[1]):
-                self._triples.setdefault(gram[0], {}).setdefault(gram[1], {})[gram[2:]] = weight
+                triples = self._known(gram[0]).triples
+                if triples is None:
+                    triples = self._known(gram[0]).triples = {}
+                second = self._known(gram[1]).token
+                triples.setdefault(second, {})[self._known(gram[2:]).token] = weight
             else:
-                self._words[gram] = weight
+                self._known(gram).word = weight
+
+    def _known(self, token: str) -> _Known:
+        known = self._index.get(token)
+        if known is None:
+            known = self._index[token] = _Known(token)
+        return known
 
     def evidence(self, body: str) -> tuple[float, dict[str, float]]:
         """What the n-grams of ``body`` add to the log-odds (without the model's bias: the
@@ -92,27 +118,33 @@ class WordingModel:
         ``math.fsum``, whose result does not depend on their order.
         """
         tokens: list[str] = _TOKEN.findall(body)  # typed: compiled code joins them as str
-        words, pairs, triples = self._words, self._pairs, self._triples
+        index = self._index
+        known = [index.get(token) for token in tokens]  # None: in no n-gram the model knows
         shares: dict[str, float] = {}
-        last = len(tokens) - 1
-        for i, token in enumerate(tokens):
-            weight = words.get(token)
-            if weight is not None:
-                shares[token] = weight
+        last = len(known) - 1
+        for i, first in enumerate(known):
+            if first is None:
+                continue
+            if first.word is not None:
+                shares[first.token] = first.word
             if i == last:
                 break
-            after = pairs.get(token)
-            if after is not None:
-                weight = after.get(tokens[i + 1])
+            second = known[i + 1]
+            if second is None:
+                continue
+            pairs = first.pairs
+            if pairs is not None:
+                weight = pairs.get(second.token)
                 if weight is not None:
-                    shares[f"{token} {tokens[i + 1]}"] = weight
-            heads = triples.get(token)
-            if heads is not None and i + 1 < last:
-                tails = heads.get(tokens[i + 1])
-                if tails is not None:
-                    weight = tails.get(tokens[i + 2])
+                    shares[f"{first.token} {second.token}"] = weight
+            triples = first.triples
+            if triples is not None and i + 1 < last:
+                third = known[i + 2]
+                tails = triples.get(second.token)
+                if third is not None and tails is not None:
+                    weight = tails.get(third.token)
                     if weight is not None:
-                        shares[token + tokens[i + 1] + tokens[i + 2]] = weight
+                        shares[first.token + second.token + third.token] = weight
         return math.fsum(shares.values()), shares
 
     def logit(self, body: str) -> float:

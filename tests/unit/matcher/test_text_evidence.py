@@ -69,6 +69,15 @@ def test_size_claims(case: str, text: str, terms: list[str]) -> None:
     assert [h.term for h in size_hits(text, size_min=100_000, size_max=1_000_000)] == terms
 
 
+@pytest.mark.parametrize(
+    ("size_min", "terms"), [(1, ["5", "12", "150", "1.5"]), (100, ["150"]), (151, [])]
+)
+def test_short_numbers_count_when_the_bounds_are_low(size_min: int, terms: list[str]) -> None:
+    """Numbers too short to reach the bounds are passed over unread: not those that can."""
+    text = "5 boxes, 12 rows, 150 samples, 1.5 gb"
+    assert [h.term for h in size_hits(text, size_min=size_min, size_max=999)] == terms
+
+
 def test_term_hits_come_longest_first_then_in_text_order() -> None:
     compiled = compile_profile(default_profile())
     text = normalise("price negotiable, bulk discount, genotype and phenotype data, download link")

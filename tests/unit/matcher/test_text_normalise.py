@@ -7,7 +7,16 @@ import unicodedata
 
 import pytest
 
-from matcher.text.normalise import disguised_reading, fold_alias, nfkc, normalise, unleet
+from matcher.text.hanzi import FOLD_HANZI
+from matcher.text.normalise import (
+    _CONFUSABLE_TABLE,
+    disguised_reading,
+    fold_alias,
+    nfkc,
+    normalise,
+    replace_found,
+    unleet,
+)
 
 NORMALISE = [
     ("full width", "ＵＫ Ｂｉｏｂａｎｋ", "uk biobank"),
@@ -71,6 +80,20 @@ def test_normalise_is_linear_on_hostile_input() -> None:
 def test_ascii_fast_path_matches_the_full_fold(raw: str) -> None:
     # a non-ASCII character that every step leaves alone takes the text down the full path
     assert normalise(raw) + "é" == normalise(raw.rstrip() + "é")
+
+
+@pytest.mark.parametrize("table", [FOLD_HANZI, _CONFUSABLE_TABLE], ids=["hanzi", "look-alikes"])
+def test_found_characters_replaced_one_by_one_equal_translate(table: dict[int, str]) -> None:
+    """The folds replace the characters found one by one: the same as ``str.translate`` only
+    while no replacement holds a character the table replaces (random texts, fixed seed)."""
+    keys = {chr(code) for code in table}
+    assert not any(char in keys for value in table.values() for char in value)
+    pool = [*keys, *"英国数据 ab1"]
+    rng = random.Random(11)
+    for _ in range(2_000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 40)))
+        found = [char for char in text if char in keys]
+        assert replace_found(text, found, table) == text.translate(table)
 
 
 def test_nfkc_equals_unicodedata_on_full_width_text_and_its_neighbours() -> None:
