@@ -174,6 +174,20 @@ def _sigmoid(logit: float) -> float:
     return 1.0 / (1.0 + math.exp(-logit))
 
 
+def rounded_score(p: float) -> float:
+    """``round(p, 3)`` for a probability, without the decimal conversion ``round`` makes (~200
+    ns). The same float: ``p`` is a binary fraction, so it never lies exactly halfway between two
+    thousandths, and ``p * 1000`` is off the exact product by less than 1e-13, so it picks the same
+    nearer one unless it lies within 1e-9 of the halfway point (then ``round`` decides); division
+    by 1000 gives the float nearest to that thousandth, as ``round`` does."""
+    scaled = p * 1000.0
+    whole = math.floor(scaled)
+    rest = scaled - whole
+    if 0.0 <= p <= 1.0 and abs(rest - 0.5) > 1e-9:
+        return (whole + (rest > 0.5)) / 1000.0
+    return round(p, 3)
+
+
 def _quote(hits: list[Hit]) -> str:
     """The distinct terms of ``hits`` (the first twelve), quoted, and the first one's snippet."""
     terms: list[str] = []
@@ -425,7 +439,7 @@ def _strongest(shares: dict[str, float], sign: float) -> list[str]:
 
 
 def _verdict(logit: float, reasons: list[str], language: str, profile: CohortProfile) -> TextScore:
-    score = round(_sigmoid(logit), 3)
+    score = rounded_score(_sigmoid(logit))
     verdict = (
         TextVerdict.LEAK_OFFER if score >= profile.leak_offer_threshold else TextVerdict.RELATED
     )

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import math
+import random
+
 import pytest
 
 from matcher.listing_text import UK_BIOBANK_PROFILE, TextVerdict, score_listing_text
 from matcher.text.evidence import SNIPPET_MAX
+from matcher.text.scoring import rounded_score
 
 LEAKS = [
     "UK Biobank full dataset 500k participants phenotype + genotype, for sale",
@@ -89,3 +93,16 @@ def test_language_is_reported() -> None:
     zh = score_listing_text(title="英国生物样本库 全量数据", text="", profile=UK_BIOBANK_PROFILE)
     en = score_listing_text(title="UK Biobank full data", text="", profile=UK_BIOBANK_PROFILE)
     assert (zh.language, en.language) == ("zh", "en")
+
+
+def test_rounded_score_equals_round_to_three_places() -> None:
+    """Random probabilities, and the floats right around every halfway point between two
+    thousandths, where ``round`` and the quicker rounding could part (fixed seed)."""
+    rng = random.Random(5)
+    values = [rng.random() for _ in range(100_000)] + [0.0, 1.0, 0.5, 5e-324, 0.0005, 0.9995]
+    for k in range(1000):
+        halfway = (2 * k + 1) / 2000
+        values += [halfway, math.nextafter(halfway, 0.0), math.nextafter(halfway, 1.0)]
+        values += [halfway + d * 1e-12 for d in (-3, -1, 1, 3)]
+    for p in values:
+        assert rounded_score(p) == round(p, 3), p
