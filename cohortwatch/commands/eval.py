@@ -11,7 +11,7 @@ from cohortwatch.commands.match import PROFILE_PATH, profile_option
 from cohortwatch.errors import UsageError
 from matcher.text.evaluation import LabelledListing, evaluate, format_report, parse_corpus
 from matcher.text.model import train_model
-from matcher.text.scoring import listing_body
+from matcher.text.pages import listing_body
 
 MAX_CORPUS_BYTES = 50_000_000
 

@@ -60,3 +60,6 @@ class Hit:
 
     def __repr__(self) -> str:  # the text can be 50,000 characters: show the snippet instead
         return f"Hit({self.kind!r}, {self.group!r}, {self.term!r}, {self.snippet!r})"
+
+
+ByGroup = dict[tuple[str, str], list[Hit]]  # the evidence that counted, by (kind, group)

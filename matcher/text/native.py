@@ -24,7 +24,18 @@ from pathlib import Path
 PACKAGE = "matcher.text"
 # The modules on the scorer's hot path; not the profile loader (once per process) or the
 # evaluation (offline).
-MODULES = ("claims", "evidence", "hits", "model", "normalise", "prefilter", "scoring", "terms")
+MODULES = (
+    "claims",
+    "evidence",
+    "hits",
+    "model",
+    "normalise",
+    "pages",
+    "prefilter",
+    "scoring",
+    "terms",
+    "voice",
+)
 SOURCE_DIR = Path(__file__).resolve().parent
 BUILD_DIR = Path(sys.prefix) / "cohortwatch-mypyc"
 STAMP = "stamp.json"

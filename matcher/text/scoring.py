@@ -31,40 +31,34 @@ from matcher.text.evidence import (
     find_named,
 )
 from matcher.text.evidence import find_fuzzy_alias as _find_fuzzy_alias
-from matcher.text.hits import snippet
+from matcher.text.hits import ByGroup, snippet
 from matcher.text.model import shown
 from matcher.text.normalise import normalise
-from matcher.text.prefilter import any_needed, required_literals
+from matcher.text.pages import (
+    ABSOLUTE_NEGATIVES,
+    PAGE_WIDE_NEGATIVES,
+    POST,
+    REPLY,
+    has_uk_flag,
+    listing_body,
+    page_parts,
+    says_how,
+    subject,
+    uk_flag_read,
+)
 from matcher.text.profile import CUE_GROUPS, CohortProfile
 from matcher.text.terms import term_hits
+from matcher.text.voice import (
+    NEGATABLE,
+    REPORTING,
+    disowned,
+    drop_quoted_pitch,
+    negated,
+    negated_close,
+)
 
 SCORER_VERSION: Final = "text-2.12"
-MAX_TITLE_CHARS: Final = 2_000
-MAX_TEXT_CHARS: Final = 50_000
 MAX_TERMS_QUOTED: Final = 4
-MAX_PARTS: Final = 24  # parts of a long page scored on their own (see score_listing_text)
-MIN_PART_CHARS: Final = 16  # a shorter line ("Edit:", "2楼") joins the next one
-# Negative contexts that speak for the whole page: no part of it is scored on its own, or (the
-# second set) only parts that are posts of their own.
-ABSOLUTE_NEGATIVES: Final = frozenset({"no_data"})
-PAGE_WIDE_NEGATIVES: Final = frozenset(
-    {"code", "training", "stays_on_platform", "access_help", "warning", "news"}
-)
-# A post of its own: a reply (2楼, 楼主, 回复, "Reply (u/name):", 回答2：, a quoted reply "> …"), a chat
-# line ([name], @name), a comment (u/name, ▲ 12), a numbered shop item (4. …, 4、…) or a bulleted
-# line ("▍匿名用户：", "• 出UKB数据").
-_POST: Final = re.compile(
-    r"\s*(?:[•▍▸▪◆]|(?:[>*·-]\s*)?(?:\d{1,3}\s*楼|楼主|沙发|回复\s*\d*|评论|\[[^\]\n]{1,24}\]"
-    r"|u/[\w-]{2,30}|@[\w-]{2,30}|▲\s*\d+|\d{1,2}[.、)]\s*\S|[Rr]epl(?:y|ies)\b[^:：\n]{0,40}[:：]"
-    r"|回答\s*\d+\s*[:：]|>))"
-)
-# A reply or a chat line, which answers the thread's subject: 2楼, 回复, [name], u/name, "Reply — x:",
-# 回答2：, "> …" (not a shop's item or a digest's bullet, which stand on their own)
-_REPLY: Final = re.compile(
-    r"\s*(?:[>*·-]\s*)?(?:\d{1,3}\s*楼|楼主|回复|\[[^\]\n]{1,24}\]|u/[\w-]{2,30}"
-    r"|[Rr]epl(?:y|ies)\b[^:：\n]{0,40}[:：]|回答\s*\d+\s*[:：]|>)"
-)
-_OFFERING: Final = frozenset({"offer", "transaction", "contact", "release"})
 _GROUP_LABELS: Final = {
     "data": "data terms",
     "offer": "sale intent",
@@ -77,39 +71,7 @@ _GROUP_LABELS: Final = {
 _SCRIPT_RUNS: Final = re.compile(
     r"[a-z\u3400-\u9fff](?:(?<=[\u3400-\u9fff])[\u3400-\u9fff]*|(?<=[a-z])[a-z]+)"
 )
-_NEGATION_WINDOW: Final = 40
-_NEGATION: Final = re.compile(r"(?<![a-z])(?:no|not|never|without|none of) |non-|[非不无]|没有")
-_CLAUSE_END: Final = re.compile(r".*[.,;:!?。\n]", re.DOTALL)
-# Real data disowned by the words right after it: "与任何真实参与者无关", "真实数据请通过 UK Biobank
-# 官方申请" (a course's simulated rows, and where the real ones come from)
-_DISOWNED: Final = re.compile(r"[^,.;:!?。;,]{0,8}?(?:无关|请通过|请自行|请向|需自行申请)")
 _CORROBORATING: Final = (("cue", "data"), ("cue", "release"), ("size", "size"))
-# A negation right before a cue or a negative context ("no selling", "don't dm me", "不是汇总统计",
-# "not a scam", "skip the 6-month access application", "免去申请流程"): at most two words between
-# it and the term in English, nothing but an auxiliary in Chinese. Negations further back in the
-# clause ("不开发票，…出售") do not reach the term.
-_CLOSE_NEGATION: Final = re.compile(
-    r"(?:(?<![a-z'])(?:no|not|never|don't|dont|do not|didn't|did not|isn't|won't|will not|cannot"
-    r"|can't|without|skip)"
-    r" (?:[a-z0-9'-]+ ){0,2}|(?:不|没有|没|非|别|勿|免去|免|无需)(?:是|要|会|能|可以|再|做|提供)?)\Z"
-)
-_CLOSE_WINDOW: Final = 24
-# The negation words every close negation holds ("no", "don't", "不", "无需" …), read from the
-# pattern itself: a hit's window without any of them is not negated, and most windows hold none,
-# so one search of these literals spares the full pattern's search (~half its cost).
-_CLOSE_NEGATION_WORDS: Final = any_needed(required_literals(_CLOSE_NEGATION.pattern))
-_NEGATABLE: Final = frozenset({"offer", "transaction", "contact"})
-# The flag of the UK, and the regional-indicator letters U and K, which a seller writes for "UK"
-_UK_FLAGS: Final = ("\U0001f1ec\U0001f1e7", "\U0001f1fa\U0001f1f0")
-# Negative contexts whose pages quote sellers (a warning, a news report), the quotation marks they
-# quote in, and the evidence that is the seller's pitch when it stands inside them
-_REPORTING: Final = ("warning", "news")
-_QUOTE: Final = re.compile(
-    r'“[^“”]{1,300}”|"[^"\n]{1,300}"|「[^「」]{1,300}」|『[^『』]{1,300}』'
-    r"|(?<![a-z0-9])'[^'\n]{1,300}'(?![a-z0-9])"  # 'single quotes', not an apostrophe's
-)
-MAX_QUOTES: Final = 32
-_PITCH: Final = frozenset({("cue", "offer"), ("cue", "transaction"), ("cue", "contact")})
 MAX_MEMO: Final = 4_096
 MAX_FORMATS: Final = 1_024
 _QUOTED: Final[dict[str, str]] = {}
@@ -225,25 +187,6 @@ def _distinct(hits: list[Hit]) -> int:
     return len({hit.term for hit in hits})
 
 
-def _negated(hit: Hit) -> bool:
-    """Whether a negation ("no", "not", "非", "不") comes before the hit in its clause ("no
-    individual-level data or per-participant scores")."""
-    start = hit.start - _NEGATION_WINDOW if hit.start > _NEGATION_WINDOW else 0
-    before = hit.text[start : hit.start]
-    clause_end = _CLAUSE_END.match(before)
-    if clause_end:
-        before = before[clause_end.end() :]
-    return _NEGATION.search(before) is not None
-
-
-def _negated_close(hit: Hit) -> bool:
-    """Whether a negation stands right before the hit ("no selling", "不是汇总统计")."""
-    text, start = hit.text, hit.start - _CLOSE_WINDOW if hit.start > _CLOSE_WINDOW else 0
-    if _CLOSE_NEGATION_WORDS.search(text, start, hit.start) is None:
-        return False
-    return _CLOSE_NEGATION.search(text, start, hit.start) is not None
-
-
 def _uncorroborated(
     aliases: list[Hit], by_group: dict[tuple[str, str], list[Hit]], profile: CohortProfile
 ) -> bool:
@@ -257,23 +200,6 @@ def _uncorroborated(
             return False
     offer_terms = profile.cues["offer"]
     return not any(hit.term in offer_terms for hit in by_group.get(("cue", "offer"), ()))
-
-
-def _drop_quoted_pitch(body: str, by_group: ByGroup) -> None:
-    """Leave out the seller's pitch that a warning or a news report quotes: offer, price, payment
-    and contact inside quotation marks (“…”, "…", '…', 「…」, 『…』) are the seller's words, not the
-    page's ("scam alert: “UKB full 500k, 300u, tg @x” took my money"). The page's own words around
-    the quote still count, and so does a size inside one: a seller echoes the buyers' question
-    ("大家问的“英国那个50万人的队列”", blind5) as often as a warning quotes the pitch."""
-    quotes = [m.span() for _, m in zip(range(MAX_QUOTES), _QUOTE.finditer(body), strict=False)]
-    if not quotes:
-        return
-    for key in [k for k in by_group if k in _PITCH]:
-        kept = [h for h in by_group[key] if not any(a < h.start and h.end < b for a, b in quotes)]
-        if kept:
-            by_group[key] = kept
-        else:
-            del by_group[key]
 
 
 def _corroborated(body: str, compiled: CompiledProfile) -> bool:
@@ -307,9 +233,6 @@ def score_normalised(body: str, profile: CohortProfile) -> TextScore:
     return _scored(body, profile)[0]
 
 
-ByGroup = dict[tuple[str, str], list[Hit]]  # the evidence that counted, by (kind, group)
-
-
 def _scored(body: str, profile: CohortProfile) -> tuple[TextScore, ByGroup]:
     """The score of normalised text, and the evidence that counted (none when it names nothing)."""
     language = detect_language(body)
@@ -336,9 +259,9 @@ def _scored(body: str, profile: CohortProfile) -> tuple[TextScore, ByGroup]:
 
     by_group: ByGroup = {}  # a plain dict: compiled code reads it directly, not a defaultdict
     for hit in find_evidence(body, compiled) if evidence is None else evidence:
-        if hit.group == "release" and (_negated(hit) or _DISOWNED.match(body, hit.end)):
+        if hit.group == "release" and (negated(hit) or disowned(hit)):
             continue  # "no real participants", "非真实参与者", "与任何真实参与者无关"
-        if (hit.kind == "negative" or hit.group in _NEGATABLE) and _negated_close(hit):
+        if (hit.kind == "negative" or hit.group in NEGATABLE) and negated_close(hit):
             continue  # "no selling of medical data", "不是汇总统计", "not a scam"
         key = (hit.kind, hit.group)
         found = by_group.get(key)
@@ -346,8 +269,8 @@ def _scored(body: str, profile: CohortProfile) -> tuple[TextScore, ByGroup]:
             by_group[key] = [hit]
         else:
             found.append(hit)
-    if any(("negative", group) in by_group for group in _REPORTING):
-        _drop_quoted_pitch(body, by_group)
+    if any(("negative", group) in by_group for group in REPORTING):
+        drop_quoted_pitch(body, by_group)
     if _uncorroborated(aliases, by_group, profile) and not _corroborated(body, compiled):
         other = (
             f"{aliases[0].term!r} here is not {profile.name}: "
@@ -460,9 +383,9 @@ def score_listing_text(*, title: str, text: str, profile: CohortProfile) -> Text
     on the platform leave only posts of their own (replies, chat lines, shop items) to be scored.
     """
     whole, groups = _scored(listing_body(title=title, text=text), profile)
-    if whole.verdict is TextVerdict.UNRELATED and not groups and _has_uk_flag(title, text):
+    if whole.verdict is TextVerdict.UNRELATED and not groups and has_uk_flag(title, text):
         # "🇬🇧 Biobank": the flag stands for the name's "UK" (normalisation reads it as a space)
-        flagged = listing_body(title=_uk_flag_read(title), text=_uk_flag_read(text))
+        flagged = listing_body(title=uk_flag_read(title), text=uk_flag_read(text))
         named, named_groups = _scored(flagged, profile)
         if named.verdict is not TextVerdict.UNRELATED:
             whole, groups = named, named_groups
@@ -470,7 +393,7 @@ def score_listing_text(*, title: str, text: str, profile: CohortProfile) -> Text
         return whole
     if any(("negative", group) in groups for group in ABSOLUTE_NEGATIVES):
         return whole  # "no data included", a README: true of every part
-    if not _says_how({group: hits for (kind, group), hits in groups.items() if kind == "cue"}):
+    if not says_how({group: hits for (kind, group), hits in groups.items() if kind == "cue"}):
         return whole  # no part can offer and say how when the page as a whole does not
     parts = page_parts(text)
     if len(parts) < 2:
@@ -480,26 +403,26 @@ def score_listing_text(*, title: str, text: str, profile: CohortProfile) -> Text
     posts_only = any(("negative", group) in groups for group in PAGE_WIDE_NEGATIVES)
     compiled = compile_profile(profile)
     best: tuple[int, TextScore] | None = None
-    subject: str | None = None
+    name: str | None = None  # the thread's name for the cohort, read at the first reply
     for number, part in enumerate(parts, start=1):
-        if posts_only and not _POST.match(part):
+        if posts_only and not POST.match(part):
             continue
         offering: dict[str, list[Hit]] = {}
         for hit in find_evidence(normalise(part), compiled):
             if hit.kind == "cue":
                 offering.setdefault(hit.group, []).append(hit)
-        if not _says_how(offering):
+        if not says_how(offering):
             continue  # the part itself must offer and say how (a price, a contact, rows)
         scored = score_normalised(listing_body(title="", text=part), profile)
         if scored.verdict is TextVerdict.UNRELATED:  # the name is in the title, not the part
             scored = score_normalised(listing_body(title=title, text=part), profile)
-        if scored.verdict is not TextVerdict.LEAK_OFFER and _REPLY.match(part):
+        if scored.verdict is not TextVerdict.LEAK_OFFER and REPLY.match(part):
             # a reply answers the thread's subject, not its opener's intent: "WTB UK Biobank"
             # above "Reply — x: I have it, can send a sample, TG @x"
-            if subject is None:
-                subject = _subject(title, text, compiled)
-            if subject:
-                scored = score_normalised(listing_body(title=subject, text=part), profile)
+            if name is None:
+                name = subject(title, text, compiled)
+            if name:
+                scored = score_normalised(listing_body(title=name, text=part), profile)
         if scored.verdict is TextVerdict.LEAK_OFFER and (
             best is None or scored.score > best[1].score
         ):
@@ -513,59 +436,3 @@ def score_listing_text(*, title: str, text: str, profile: CohortProfile) -> Text
         f"(the page as a whole scores {whole.score:.2f}): “{quoted}”"
     )
     return TextScore(scored.score, scored.verdict, (opening, *scored.reasons), whole.language)
-
-
-def _says_how(cues: dict[str, list[Hit]]) -> bool:
-    """Whether cues offer and say how: two of offer, payment, contact and real rows, or two
-    distinct offer terms ("我这边有全套数据, 按字段收费", "dm me, I can share our extract")."""
-    if sum(group in cues for group in _OFFERING) >= 2:
-        return True
-    return _distinct(cues.get("offer", [])) >= 2
-
-
-def _subject(title: str, text: str, compiled: CompiledProfile) -> str:
-    """The cohort's name as the thread spells it first (normalised), or "" when it names none or
-    means something else by it ("UKB" in a thread about the Bonn hospital)."""
-    body = listing_body(title=title, text=text)
-    named = drop_other_meanings(body, find_aliases(body, compiled), compiled)
-    return named[0].text[named[0].start : named[0].end] if named else ""
-
-
-def _has_uk_flag(title: str, text: str) -> bool:
-    return any(flag in title or flag in text for flag in _UK_FLAGS)
-
-
-def _uk_flag_read(text: str) -> str:
-    """``text`` with the flag of the UK (🇬🇧, or 🇺🇰 spelled with the letters U and K) as "UK"."""
-    for flag in _UK_FLAGS:
-        text = text.replace(flag, " UK ")
-    return text
-
-
-def page_parts(text: str) -> list[str]:
-    """The parts of a page: its non-empty lines, a short line joined to the next, at most
-    :data:`MAX_PARTS` (neighbouring parts are joined when there are more)."""
-    parts: list[str] = []
-    pending = ""
-    for line in text[:MAX_TEXT_CHARS].splitlines():
-        line = line.strip()
-        if not line:
-            continue
-        pending = f"{pending} {line}" if pending else line
-        if len(pending) >= MIN_PART_CHARS:
-            parts.append(pending)
-            pending = ""
-    if pending:
-        if parts:
-            parts[-1] = f"{parts[-1]} {pending}"
-        else:
-            parts.append(pending)
-    if len(parts) > MAX_PARTS:
-        size = -(-len(parts) // MAX_PARTS)
-        parts = [" ".join(parts[i : i + size]) for i in range(0, len(parts), size)]
-    return parts
-
-
-def listing_body(*, title: str, text: str) -> str:
-    """The normalised text the scorer reads: title and text joined, each capped."""
-    return normalise(f"{title[:MAX_TITLE_CHARS]}\n{text[:MAX_TEXT_CHARS]}")

@@ -10,8 +10,8 @@ import pytest
 from matcher.listing_text import UK_BIOBANK_PROFILE, score_listing_text
 from matcher.text.evaluation import parse_corpus
 from matcher.text.model import ModelError, ngrams, parse_model, shown, train_model
+from matcher.text.pages import listing_body
 from matcher.text.profile import parse_profile
-from matcher.text.scoring import listing_body
 
 ROOT = Path(__file__).resolve().parents[3]
 CORPUS = ROOT / "tests" / "data" / "listings"

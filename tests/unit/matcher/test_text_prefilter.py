@@ -13,7 +13,7 @@ from matcher.text import normalise as normalise_module
 from matcher.text.evidence import compile_profile, find_named
 from matcher.text.prefilter import any_needed, may_match, required_literals
 from matcher.text.profile import default_profile
-from matcher.text.scoring import _CLOSE_NEGATION, _CLOSE_NEGATION_WORDS
+from matcher.text.voice import CLOSE_NEGATION, CLOSE_NEGATION_WORDS
 
 # pattern -> its alternatives, each the sets of strings it needs (one string of each set)
 REQUIRED = [
@@ -83,9 +83,9 @@ def test_close_negation_words_cover_every_negation() -> None:
               "a ", "x", "不", "是", "没有", "免去", "无需", "别", "要", "非", " "]  # fmt: skip
     found = 0
     for text in _random_texts(5, pieces, 4_000):
-        if _CLOSE_NEGATION.search(text):
+        if CLOSE_NEGATION.search(text):
             found += 1
-            assert _CLOSE_NEGATION_WORDS.search(text), text
+            assert CLOSE_NEGATION_WORDS.search(text), text
     assert found > 500
 
 

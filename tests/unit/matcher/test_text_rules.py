@@ -11,8 +11,8 @@ import pytest
 
 from matcher.listing_text import UK_BIOBANK_PROFILE, TextVerdict, score_listing_text
 from matcher.text.claims import centre_code_hits, price_hits
+from matcher.text.pages import MAX_PARTS, page_parts
 from matcher.text.profile import ProfileError, parse_profile
-from matcher.text.scoring import MAX_PARTS, page_parts
 from tests.unit.matcher.test_text_profile import SHIPPED
 
 LEAK, RELATED, UNRELATED = TextVerdict.LEAK_OFFER, TextVerdict.RELATED, TextVerdict.UNRELATED
