@@ -62,6 +62,7 @@ def subject(title: str, text: str, compiled: CompiledProfile) -> str:
 
 
 def has_uk_flag(title: str, text: str) -> bool:
+    """Whether the title or text holds the flag of the UK ("🇬🇧 Biobank")."""
     return any(flag in title or flag in text for flag in UK_FLAGS)
 
 
