@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import Counter
 from pathlib import Path
 
@@ -11,7 +13,9 @@ from cohortwatch.commands.match import PROFILE_PATH, profile_option
 from cohortwatch.errors import UsageError
 from matcher.text.evaluation import LabelledListing, evaluate, format_report, parse_corpus
 from matcher.text.model import train_model
+from matcher.text.native import describe
 from matcher.text.pages import listing_body
+from matcher.text.scoring import SCORER_VERSION, score_listing_text
 
 MAX_CORPUS_BYTES = 50_000_000
 
@@ -84,6 +88,45 @@ def listings(corpus: Path, split: str, profile_path: Path | None, show_errors: i
         click.echo(f"  title: {listing.title[:120]}")
         for reason in result.reasons:
             click.echo(f"  - {reason}")
+
+
+@eval_group.command("digest")
+@click.argument("corpus", type=click.Path(path_type=Path))
+@click.option(
+    "--split",
+    default="all",
+    show_default=True,
+    help="Score only the listings of this split (all for every one).",
+)
+@PROFILE_PATH
+def digest(corpus: Path, split: str, profile_path: Path | None) -> None:
+    """One digest of every listing's score, verdict, reasons and language.
+
+    A change meant to keep every score (a speed-up, a move between modules) prints the same
+    digest before and after, compiled and in pure Python (COHORTWATCH_PURE_PYTHON=1). It names
+    no listing and no number, so running it on held-out splits leaves them unread.
+
+    Example:
+
+    \b
+        cohortwatch eval digest tests/data/listings
+        COHORTWATCH_PURE_PYTHON=1 cohortwatch eval digest tests/data/listings
+    """
+    profile = profile_option(profile_path)
+    listings = load_corpus(corpus, split=split)
+    scores = hashlib.sha256()
+    for listing in listings:
+        result = score_listing_text(title=listing.title, text=listing.text, profile=profile)
+        seen = [
+            listing.id,
+            result.score,
+            result.verdict.value,
+            list(result.reasons),
+            result.language,
+        ]
+        scores.update(json.dumps(seen, ensure_ascii=False).encode("utf-8") + b"\n")
+    click.echo(f"{describe()}")
+    click.echo(f"{len(listings)} listings, {SCORER_VERSION}: digest {scores.hexdigest()[:16]}")
 
 
 @eval_group.command("train-model")

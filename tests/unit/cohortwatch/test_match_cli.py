@@ -98,3 +98,23 @@ def test_eval_train_model_writes_a_model_the_profile_can_use(tmp_path: Path) -> 
     from matcher.text.model import parse_model
 
     assert parse_model(out.read_text(encoding="utf-8")).trained_on == ("blind",)
+
+
+def test_eval_digest_is_stable_and_changes_with_any_score(tmp_path: Path) -> None:
+    """The same scores give the same digest; a profile that moves scores gives another, and the
+    output names no listing."""
+    shipped = Path(__file__).resolve().parents[3] / "matcher" / "profiles"
+    text = (shipped / "ukbiobank.yaml").read_text(encoding="utf-8")
+    assert "  bias: -4.0\n" in text
+    (tmp_path / "p.yaml").write_text(text.replace("  bias: -4.0\n", "  bias: -3.9\n"), "utf-8")
+    model = "ukbiobank-wording.json"
+    (tmp_path / model).write_bytes((shipped / model).read_bytes())
+    args = ["eval", "digest", str(CORPUS), "--split", "test"]
+    first, again = CliRunner().invoke(cli, args), CliRunner().invoke(cli, args)
+    moved = CliRunner().invoke(cli, [*args, "--profile", str(tmp_path / "p.yaml")])
+    assert first.exit_code == again.exit_code == moved.exit_code == 0, first.output
+    last = first.output.splitlines()[-1]
+    assert last.startswith("104 listings, text-") and "digest " in last
+    assert first.output == again.output
+    assert moved.output.splitlines()[-1] != last
+    assert "en-l01" not in first.output
