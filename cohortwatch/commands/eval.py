@@ -18,6 +18,13 @@ from matcher.text.pages import listing_body
 from matcher.text.scoring import SCORER_VERSION, score_listing_text
 
 MAX_CORPUS_BYTES = 50_000_000
+CORPUS = click.argument("corpus", type=click.Path(path_type=Path))
+SPLIT = click.option(
+    "--split",
+    default="all",
+    show_default=True,
+    help="Score only the listings of this split (dev, test, blind, ...; all for every one).",
+)
 
 
 def load_corpus(path: Path, *, split: str) -> list[LabelledListing]:
@@ -58,13 +65,8 @@ def eval_group() -> None:
 
 
 @eval_group.command("listings")
-@click.argument("corpus", type=click.Path(path_type=Path))
-@click.option(
-    "--split",
-    default="all",
-    show_default=True,
-    help="Score only the listings of this split (dev, test, blind, ...; all for every one).",
-)
+@CORPUS
+@SPLIT
 @PROFILE_PATH
 @click.option("--errors", "show_errors", type=int, default=0, help="Also list N misclassified.")
 def listings(corpus: Path, split: str, profile_path: Path | None, show_errors: int) -> None:
@@ -91,13 +93,8 @@ def listings(corpus: Path, split: str, profile_path: Path | None, show_errors: i
 
 
 @eval_group.command("digest")
-@click.argument("corpus", type=click.Path(path_type=Path))
-@click.option(
-    "--split",
-    default="all",
-    show_default=True,
-    help="Score only the listings of this split (all for every one).",
-)
+@CORPUS
+@SPLIT
 @PROFILE_PATH
 def digest(corpus: Path, split: str, profile_path: Path | None) -> None:
     """One digest of every listing's score, verdict, reasons and language.
