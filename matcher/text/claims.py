@@ -53,8 +53,8 @@ _PEOPLE: Final = re.compile(
     r" ?\+?(?:名|个)? ?(?:[a-z][a-z-]{0,15} ){0,3}"
     r"(人|例|participants?|subjects?|individuals|people|eids?|参与者|受试者)(?![a-z])"
 )
-# A price: a currency sign before the amount, or a currency word or "u" (USDT) after it.
-_UNITS: Final = r"usdt|usdc|usd|rmb|gbp|eur|btc|eth|xmr|dollars?|bucks|\$|元|块|刀|美元|美金"
+# A price: a currency sign before the amount, or a currency word, "u" (USDT) or "a copy" after it.
+_UNITS: Final = r"usdt|usdc|usd|rmb|gbp|eur|btc|eth|xmr|dollars?|bucks|\$|元|块|刀|美元|美金|一份|每份|/份|一套"
 _PRICE: Final = re.compile(
     r"[$¥£€0-9](?:(?<=[$¥£€]) ?\d[\d,.]{0,8}k?"
     rf"|(?<![\d.,a-z][0-9])(?<=[0-9])[\d,.]{{0,8}}(?:k ?| ?)(?:{_UNITS})"
@@ -145,7 +145,7 @@ def size_hits(text: str, *, size_min: int, size_max: int) -> Iterator[Hit]:
 
 
 def price_hits(text: str) -> Iterator[Hit]:
-    """Price amounts ("$1.8k", "300u", "888 usdt", "2000元"): sale intent, as an ``offer`` cue."""
+    """Price amounts ("$1.8k", "300u", "888 usdt", "2000元", "150一份"): sale intent, as an ``offer`` cue."""
     for count, match in enumerate(_PRICE.finditer(text)):
         if count >= 8:
             return

@@ -318,6 +318,26 @@ def _field_of(term: str) -> str:
     return term if number is None else number.group()
 
 
+# "British" near a size claim: one descriptor (text-2.13). Not "UK", which prefixes every
+# British marketing list ("UK homeowners aged 40-69, 500k leads")
+_BRITISH: Final = re.compile(r"(?<![a-z])(?:british|britain|brit)(?![a-z])|英国|英帝|不列颠")
+_BRITISH_REACH: Final = 40
+
+
+def _british_size(text: str, evidence: list[Hit], described: list[Hit]) -> list[Hit]:
+    """The first size claim with "British" within :data:`_BRITISH_REACH` characters that no
+    descriptor phrase holds already ("英国50万人队列" counts once), as a list of at most one."""
+    for hit in evidence:
+        if hit.kind != "size" or hit.group != "size":
+            continue
+        if any(d.start < hit.end and hit.start < d.end for d in described):
+            continue
+        reach = hit.start - _BRITISH_REACH if hit.start > _BRITISH_REACH else 0
+        if _BRITISH.search(text, reach, hit.end + _BRITISH_REACH):
+            return [hit]
+    return []
+
+
 def _distinct_terms(hits: list[Hit]) -> int:
     """How many distinct terms ``hits`` hold, a term inside another found one not counted again
     ("40-69" within "aged 40-69", wherever each occurs)."""
@@ -352,8 +372,8 @@ def find_descriptors(text: str, compiled: CompiledProfile) -> tuple[list[Hit], l
     Descriptors are the profile's phrases (22 assessment centres, recruited 2006-2010), one for a
     header in the cohort's style (eid beside 31-0.0), one for assessment-centre codes and one for a
     list of the cohort's field IDs. A size claim ("~502k rows", "50万行") counts as one more beside
-    a header, centre codes or a field-ID list, never alone or beside phrases ("英国50万" already
-    holds its number). A cheap substring count decides first whether a full evidence pass is worth
+    a header, centre codes or a field-ID list, or with "British" near it ("英国的，50w"), never
+    alone or inside a phrase ("英国50万" already holds its number). A cheap substring count decides first whether a full evidence pass is worth
     it.
     """
     profile = compiled.profile
@@ -378,6 +398,8 @@ def find_descriptors(text: str, compiled: CompiledProfile) -> tuple[list[Hit], l
     if structural:  # the cohort's fields or centres, and its size beside them ("eid … 502k rows")
         described.extend(structural)
         described.extend(h for h in evidence if h.kind == "size" and h.group == "size")
+    else:  # its size beside "British", outside the phrases ("英国的，50w", "British, 0.5M")
+        described.extend(_british_size(text, evidence, described))
     if _distinct_terms(described) < profile.descriptor_min:
         return [], evidence
     return described, evidence

@@ -3,8 +3,8 @@
 A long page (a thread, a channel digest, a shop's menu) is scored whole, then part by part
 (:func:`matcher.text.scoring.score_listing_text`); this module says what its parts are
 (:func:`page_parts`), which of them are posts of their own or replies (:data:`POST`,
-:data:`REPLY`), whether cues offer and say how (:func:`says_how`), the name a thread uses
-(:func:`subject`), and reads the flag of the UK as the name's "UK".
+:data:`REPLY`, :data:`REPLY_TITLE`), whether cues offer and say how (:func:`says_how`), the name a thread uses
+(:func:`subject`), and reads pictographs as words of the name ("🇬🇧" as "UK").
 """
 
 from __future__ import annotations
@@ -26,23 +26,37 @@ ABSOLUTE_NEGATIVES: Final = frozenset({"no_data"})
 PAGE_WIDE_NEGATIVES: Final = frozenset(
     {"code", "training", "stays_on_platform", "access_help", "warning", "news"}
 )
-# A post of its own: a reply (2楼, 楼主, 回复, "Reply (u/name):", 回答2：, a quoted reply "> …"), a chat
-# line ([name], @name), a comment (u/name, ▲ 12), a numbered shop item (4. …, 4、…) or a bulleted
-# line ("▍匿名用户：", "• 出UKB数据").
+# A post of its own: a reply (2楼, 楼主, 回复, "Reply (u/name):", 回答2：, "Answer (name):", a quoted
+# reply "> …"), a chat line ([name], @name, "20:18 name:", "2026-05-08 20:18 name:", "C姐：", "群主："), a
+# comment (u/name, "OP (u/name)", "name 2 hours ago:", ▲ 12, "#2 opened by"), a numbered shop item
+# (4. …, 4、…, "Tier 3", 规格2) or a bulleted line ("▍匿名用户：", "• 出UKB数据").
+_SPEAKER: Final = (
+    r"\d{1,3}\s*楼|楼主|回复|\[[^\]\n]{1,24}\]|(?:OP\s*\(\s*)?u/[\w-]{2,30}"
+    r"|[Rr]epl(?:y|ies)\b[^:：\n]{0,40}[:：]|(?:回答|[Aa]nswer|[Cc]omment)\s*\d*\b[^:：\n]{0,40}[:：]"
+    r"|(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s+)?\d{1,2}:\d{2}(?::\d{2})?\s+[^:：\n]{1,30}[:：]"
+    r"|[\w.-]{2,30}\s+\d{1,3}\s+(?:minutes?|hours?|days?|weeks?|months?)\s+ago\b"
+    r"|#\d{1,4}\s+opened\s+by\b|>"
+    r"|[A-Za-z\d]{0,3}[\u4e00-\u9fff]{0,4}(?:姐|哥|总|弟|妹|老师|群主|管理员|群友|网友[A-Za-z\d]?)[:：]"
+)
 POST: Final = re.compile(
-    r"\s*(?:[•▍▸▪◆]|(?:[>*·-]\s*)?(?:\d{1,3}\s*楼|楼主|沙发|回复\s*\d*|评论|\[[^\]\n]{1,24}\]"
-    r"|u/[\w-]{2,30}|@[\w-]{2,30}|▲\s*\d+|\d{1,2}[.、)]\s*\S|[Rr]epl(?:y|ies)\b[^:：\n]{0,40}[:：]"
-    r"|回答\s*\d+\s*[:：]|>))"
+    rf"\s*(?:[•▍▸▪◆]|(?:[>*·-]\s*)?(?:{_SPEAKER}|沙发|评论|@[\w-]{{2,30}}|▲\s*\d+|\d{{1,2}}[.、)]\s*\S"
+    r"|(?:[Tt]ier|规格|套餐|SKU)\s*\d{{1,2}}\b))"
 )
-# A reply or a chat line, which answers the thread's subject: 2楼, 回复, [name], u/name, "Reply — x:",
-# 回答2：, "> …" (not a shop's item or a digest's bullet, which stand on their own)
-REPLY: Final = re.compile(
-    r"\s*(?:[>*·-]\s*)?(?:\d{1,3}\s*楼|楼主|回复|\[[^\]\n]{1,24}\]|u/[\w-]{2,30}"
-    r"|[Rr]epl(?:y|ies)\b[^:：\n]{0,40}[:：]|回答\s*\d+\s*[:：]|>)"
-)
+# A reply or a chat line, which answers the thread's subject (not a shop's item or a digest's
+# bullet, which stand on their own)
+REPLY: Final = re.compile(rf"\s*(?:[>*·-]\s*)?(?:{_SPEAKER})")
+# A line that only says who posts ("OP (u/name) · 14 points", "u/name · MOD"): its post follows
+BYLINE_CHARS: Final = 48
 OFFERING: Final = frozenset({"offer", "transaction", "contact", "release"})
-# The flag of the UK, and the regional-indicator letters U and K, which a seller writes for "UK"
-UK_FLAGS: Final = ("\U0001f1ec\U0001f1e7", "\U0001f1fa\U0001f1f0")
+# Pictographs a seller writes for words of the cohort's name: the flag of the UK and the
+# regional-indicator letters U and K for "UK", the bank building for 银行 ("🇬🇧生物🏦")
+PICTOGRAPHS: Final = (
+    ("\U0001f1ec\U0001f1e7", " UK "),
+    ("\U0001f1fa\U0001f1f0", " UK "),
+    ("\U0001f3e6", "银行"),
+)
+# A reply's title: the thread's, after "Re:" ("Re: WTB UK Biobank", "回复：求UKB全量")
+REPLY_TITLE: Final = re.compile(r"\s*(?:re|回复|答复)\s*[:：]", re.IGNORECASE)
 
 
 def says_how(cues: dict[str, list[Hit]]) -> bool:
@@ -61,33 +75,37 @@ def subject(title: str, text: str, compiled: CompiledProfile) -> str:
     return named[0].text[named[0].start : named[0].end] if named else ""
 
 
-def has_uk_flag(title: str, text: str) -> bool:
-    """Whether the title or text holds the flag of the UK ("🇬🇧 Biobank")."""
-    return any(flag in title or flag in text for flag in UK_FLAGS)
+def has_pictographs(title: str, text: str) -> bool:
+    """Whether the title or text holds a pictograph of :data:`PICTOGRAPHS` ("🇬🇧 Biobank")."""
+    return any(sign in title or sign in text for sign, _ in PICTOGRAPHS)
 
 
-def uk_flag_read(text: str) -> str:
-    """``text`` with the flag of the UK (🇬🇧, or 🇺🇰 spelled with the letters U and K) as "UK"."""
-    for flag in UK_FLAGS:
-        text = text.replace(flag, " UK ")
+def pictographs_read(text: str) -> str:
+    """``text`` with the pictographs of :data:`PICTOGRAPHS` read as words ("🇬🇧生物🏦" → " UK 生物银行")."""
+    for sign, words in PICTOGRAPHS:
+        text = text.replace(sign, words)
     return text
 
 
 def page_parts(text: str) -> list[str]:
-    """The parts of a page: its non-empty lines, a short line joined to the next, at most
-    :data:`MAX_PARTS` (neighbouring parts are joined when there are more)."""
+    """The parts of a page: its non-empty lines, at most :data:`MAX_PARTS` (neighbouring parts are
+    joined when there are more). A short line ("Edit:", "2楼") and a line that only says who posts
+    ("OP (u/name) · 14 points") join the next line, unless the next line is a post of its own."""
     parts: list[str] = []
     pending = ""
     for line in text[:MAX_TEXT_CHARS].splitlines():
         line = line.strip()
         if not line:
             continue
+        if pending and POST.match(pending) and POST.match(line):
+            parts.append(pending)  # "3楼: 在哪？" is a post of its own, not the start of "4楼: …"
+            pending = ""
         pending = f"{pending} {line}" if pending else line
-        if len(pending) >= MIN_PART_CHARS:
+        if len(pending) >= MIN_PART_CHARS and not _byline(pending):
             parts.append(pending)
             pending = ""
     if pending:
-        if parts:
+        if parts and not POST.match(pending):
             parts[-1] = f"{parts[-1]} {pending}"
         else:
             parts.append(pending)
@@ -95,6 +113,15 @@ def page_parts(text: str) -> list[str]:
         size = -(-len(parts) // MAX_PARTS)
         parts = [" ".join(parts[i : i + size]) for i in range(0, len(parts), size)]
     return parts
+
+
+def _byline(line: str) -> bool:
+    """Whether ``line`` only says who posts: a post's opening, short, with no sentence in it."""
+    return (
+        len(line) < BYLINE_CHARS
+        and POST.match(line) is not None
+        and not any(mark in line for mark in ".!?。！？，,")
+    )
 
 
 def listing_body(*, title: str, text: str) -> str:

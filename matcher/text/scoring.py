@@ -39,12 +39,13 @@ from matcher.text.pages import (
     PAGE_WIDE_NEGATIVES,
     POST,
     REPLY,
-    has_uk_flag,
+    REPLY_TITLE,
+    has_pictographs,
     listing_body,
     page_parts,
+    pictographs_read,
     says_how,
     subject,
-    uk_flag_read,
 )
 from matcher.text.profile import CUE_GROUPS, CohortProfile
 from matcher.text.terms import term_hits
@@ -57,7 +58,7 @@ from matcher.text.voice import (
     negated_close,
 )
 
-SCORER_VERSION: Final = "text-2.12"
+SCORER_VERSION: Final = "text-2.13"
 MAX_TERMS_QUOTED: Final = 4
 _GROUP_LABELS: Final = {
     "data": "data terms",
@@ -383,16 +384,29 @@ def score_listing_text(*, title: str, text: str, profile: CohortProfile) -> Text
     on the platform leave only posts of their own (replies, chat lines, shop items) to be scored.
     """
     whole, groups = _scored(listing_body(title=title, text=text), profile)
-    if whole.verdict is TextVerdict.UNRELATED and not groups and has_uk_flag(title, text):
-        # "🇬🇧 Biobank": the flag stands for the name's "UK" (normalisation reads it as a space)
-        flagged = listing_body(title=uk_flag_read(title), text=uk_flag_read(text))
-        named, named_groups = _scored(flagged, profile)
+    if whole.verdict is TextVerdict.UNRELATED and not groups and has_pictographs(title, text):
+        # "🇬🇧 Biobank", "英国生物🏦": the flag stands for "UK", the bank for 银行 (normalisation
+        # reads pictographs as a space)
+        read = listing_body(title=pictographs_read(title), text=pictographs_read(text))
+        named, named_groups = _scored(read, profile)
         if named.verdict is not TextVerdict.UNRELATED:
             whole, groups = named, named_groups
     if whole.verdict is not TextVerdict.RELATED:
         return whole
     if any(("negative", group) in groups for group in ABSOLUTE_NEGATIVES):
         return whole  # "no data included", a README: true of every part
+    compiled = compile_profile(profile)
+    if REPLY_TITLE.match(title):
+        # a reply under the thread's title: "Re: WTB UK Biobank" is the opener's intent, not the
+        # replier's ("I have it, can send the tsv, PM me"); read with the name the thread uses
+        name = subject(title, text, compiled)
+        reply = score_normalised(listing_body(title=name, text=text), profile) if name else whole
+        if reply.verdict is TextVerdict.LEAK_OFFER:
+            opening = (
+                f"a reply that offers the data on its own, under the thread's title "
+                f"(the page as a whole scores {whole.score:.2f})"
+            )
+            return TextScore(reply.score, reply.verdict, (opening, *reply.reasons), whole.language)
     if not says_how({group: hits for (kind, group), hits in groups.items() if kind == "cue"}):
         return whole  # no part can offer and say how when the page as a whole does not
     parts = page_parts(text)
@@ -401,7 +415,6 @@ def score_listing_text(*, title: str, text: str, profile: CohortProfile) -> Text
     # news, warnings, help or courses on the page: only a post of its own (a reply, a chat line,
     # a shop item) can still offer; a paragraph of an article that quotes a listing cannot
     posts_only = any(("negative", group) in groups for group in PAGE_WIDE_NEGATIVES)
-    compiled = compile_profile(profile)
     best: tuple[int, TextScore] | None = None
     name: str | None = None  # the thread's name for the cohort, read at the first reply
     for number, part in enumerate(parts, start=1):

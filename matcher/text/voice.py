@@ -23,13 +23,13 @@ _CLAUSE_END: Final = re.compile(r".*[.,;:!?。\n]", re.DOTALL)
 # 官方申请" (a course's simulated rows, and where the real ones come from)
 _DISOWNED: Final = re.compile(r"[^,.;:!?。;,]{0,8}?(?:无关|请通过|请自行|请向|需自行申请)")
 # A negation right before a cue or a negative context ("no selling", "don't dm me", "不是汇总统计",
-# "not a scam", "skip the 6-month access application", "免去申请流程"): at most two words between
+# "not a scam", "skip the 6-month access application", "免去申请流程", "请勿用于发表"): at most two words between
 # it and the term in English, nothing but an auxiliary in Chinese. Negations further back in the
 # clause ("不开发票，…出售") do not reach the term.
 CLOSE_NEGATION: Final = re.compile(
     r"(?:(?<![a-z'])(?:no|not|never|don't|dont|do not|didn't|did not|isn't|won't|will not|cannot"
     r"|can't|without|skip)"
-    r" (?:[a-z0-9'-]+ ){0,2}|(?:不|没有|没|非|别|勿|免去|免|无需)(?:是|要|会|能|可以|再|做|提供)?)\Z"
+    r" (?:[a-z0-9'-]+ ){0,2}|(?:不|没有|没|非|别|勿|免去|免|无需)(?:是|要|会|能|可以|再|做|提供|用于)?)\Z"
 )
 _CLOSE_WINDOW: Final = 24
 # The negation words every close negation holds ("no", "don't", "不", "无需" …), read from the

@@ -34,6 +34,11 @@ RULES = [
     ("zh size and cohort", "英国那个五十万人的队列，全字段导出，价格好商量，加V", LEAK),
     ("zh other cohort's size", "Our Future Health 英国 150万 参与者 数据 出售 私聊", UNRELATED),
     ("consumer list", "500k UK consumer email list for sale, verified, $90", UNRELATED),
+    # text-2.13: "British" near its size is one descriptor, a second one makes a name; "UK" is not
+    ("british near its size", "the British lot again, 0.5M adults, recruited 2006-10, DM", LEAK),
+    ("英国 near its size", "英国的那批，50w人，40-69岁，全表型，私聊", LEAK),
+    ("uk leads near a size", "UK homeowner leads, 500k adults aged 40-69, £300, csv", UNRELATED),
+    ("british size alone", "British shoppers 500k email list, csv, $90", UNRELATED),
     ("ykb", "ykb full set, 300u, if the bot deletes this search ykb", LEAK),
     ("ipa look-alike", "ʊk вiobank full tab + HES refresh, 250 USDT, bot", LEAK),
     ("accents", "Ü.K. Bîobank full dataset 500k rows, DM on telegram", LEAK),
@@ -43,6 +48,8 @@ RULES = [
     ("united kingdom", "United Kingdom Biobank full dataset for sale, 500k participants", LEAK),
     ("uk flag in chinese", "英🇬🇧国生物样本库 全量 出售", LEAK),
     ("flag alone", "🇬🇧 consumer leads 500k for sale", UNRELATED),
+    ("bank for 银行", "英国生物🏦 全表型 出售 私聊", LEAK),
+    ("bank alone", "🏦 bank logs and fullz for sale", UNRELATED),
     ("strikethrough", "b̶i̶o̶b̶a̶n̶k̶ UK full data 500k for sale dm", LEAK),
     ("withdrawal script", "ukb-withdrawal-handler: drops withdrawn participants from your own data. "
      "No data in repo.", RELATED),
@@ -247,6 +254,7 @@ def test_negated_release_cue_does_not_count() -> None:
         ("价格 2000元 1,200 usdt", ["2000元", "1,200 usdt"]),
         ("bgen v3 2tb a12u 50万", []),
         ("600$ / resell +200$, or 0.4 btc", ["600$", "200$", "0.4 btc"]),
+        ("150一份, 按字段 30元", ["150一份", "30元"]),  # a price for one copy
     ],
 )
 def test_price_amounts(text: str, prices: list[str]) -> None:
@@ -277,6 +285,36 @@ def test_patterns_stay_fast_on_hostile_text() -> None:
 
 
 PAGES = [
+    # a chat export with times: each line is a post, though the page opens with a question
+    (
+        "chat line with a time",
+        "微信群聊天记录导出",
+        "2026-06-01 09:12 小王: 请问有人做过UKB的骨密度吗？\n"
+        "2026-06-01 09:15 老张: 申请挺慢的，先看看文献\n"
+        "2026-06-01 09:20 数据君: 我这有英国生物样本库的全量，按字段拆卖，200一份，私聊",
+        LEAK,
+    ),
+    # a short post stands alone: it does not swallow the next post (text-2.13)
+    (
+        "short post alone",
+        "警惕！有人在群里卖UKB数据",
+        "1楼: 提醒大家，群里有人卖UKB全量，这是违法的\n2楼: 在哪？\n"
+        "3楼: 我就是那个卖家，数据是真的，可以先看样本，需要的站内信",
+        LEAK,
+    ),
+    # a reply under a buyer's title, and one under the same title that offers nothing
+    (
+        "reply title",
+        "Re: WTB UK Biobank proteomics",
+        "I have the Olink set from my old lab, can send the tsv over WeTransfer, PM me.",
+        LEAK,
+    ),
+    (
+        "reply title, no offer",
+        "Re: WTB UK Biobank proteomics",
+        "Please don't buy it. Apply through the access management system instead.",
+        RELATED,
+    ),
     # one reply sells: the thread is an offer though the page as a whole is a buy request
     (
         "reply sells",
@@ -371,7 +409,22 @@ def test_parts_of_a_page(case: str, title: str, text: str, verdict: TextVerdict)
     result = score_listing_text(title=title, text=text, profile=UK_BIOBANK_PROFILE)
     assert result.verdict is verdict, result
     if case == "reply sells":  # the page as a whole is a buy request: the reply decides
-        assert result.reasons[0].startswith("part 2 of 2 of the page offers the data on its own")
+        assert result.reasons[0].startswith("part 3 of 3 of the page offers the data on its own")
+    if case == "short post alone":  # "2楼: 在哪？" is not joined to the seller's post
+        assert result.reasons[0].startswith("part 3 of 3 of the page offers the data on its own")
+    if case == "reply title":
+        assert result.reasons[0].startswith("a reply that offers the data on its own")
+
+
+def test_page_parts_keep_posts_apart_and_join_a_byline_to_its_post() -> None:
+    assert page_parts("3楼: 在哪？\n4楼: 我就是卖家，数据是真的") == [
+        "3楼: 在哪？",
+        "4楼: 我就是卖家，数据是真的",
+    ]
+    assert page_parts("u/seller_x · 3 points\nthe post itself, long enough\nu/mod · MOD") == [
+        "u/seller_x · 3 points the post itself, long enough",
+        "u/mod · MOD",
+    ]
 
 
 def test_page_parts_join_short_lines_and_cap_their_number() -> None:
