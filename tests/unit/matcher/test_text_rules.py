@@ -339,19 +339,16 @@ PAGES = [
         "[数据君] 我这有UKB，全的，要的私，价格好说\n[管理员] 这里禁止买卖数据，已举报",
         LEAK,
     ),
-    pytest.param(
+    # a news article that retells a pitch in indirect speech: a false alarm under text-2.12
+    # (0.544); since text-2.13 the wording model, retrained with blind22-26, holds it at 0.42.
+    # The rules alone leave it at 0.65: the retold pitch still wants a rule of its own.
+    (
         "article paragraph",
         "UK Biobank data listed for sale: what researchers should know",
         "Researchers found listings offering UK Biobank data of 500,000 participants for $400 in "
         "USDT, contact on WeChat, according to the BBC.\nThe minister said an investigation is "
         "under way.",
         RELATED,
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="a known false alarm since text-2.12: the rules leave this article at 0.65 and "
-            "the wording model retrained on every read split no longer pulls it below 0.5 (0.544); "
-            "the old model did (0.28). The pitch retold in indirect speech needs a rule",
-        ),
     ),
     # a reply answers the thread's subject, not its opener's intent (text-2.11)
     (
