@@ -54,7 +54,9 @@ _PEOPLE: Final = re.compile(
     r"(人|例|participants?|subjects?|individuals|people|eids?|参与者|受试者)(?![a-z])"
 )
 # A price: a currency sign before the amount, or a currency word, "u" (USDT) or "a copy" after it.
-_UNITS: Final = r"usdt|usdc|usd|rmb|gbp|eur|btc|eth|xmr|dollars?|bucks|\$|元|块|刀|美元|美金|一份|每份|/份|一套"
+_UNITS: Final = (
+    r"usdt|usdc|usd|rmb|gbp|eur|btc|eth|xmr|dollars?|bucks|\$|元|块|刀|美元|美金|一份|每份|/份|一套"
+)
 _PRICE: Final = re.compile(
     r"[$¥£€0-9](?:(?<=[$¥£€]) ?\d[\d,.]{0,8}k?"
     rf"|(?<![\d.,a-z][0-9])(?<=[0-9])[\d,.]{{0,8}}(?:k ?| ?)(?:{_UNITS})"

@@ -399,8 +399,12 @@ def score_listing_text(*, title: str, text: str, profile: CohortProfile) -> Text
     if REPLY_TITLE.match(title):
         # a reply under the thread's title: "Re: WTB UK Biobank" is the opener's intent, not the
         # replier's ("I have it, can send the tsv, PM me"); read with the name the thread uses
-        name = subject(title, text, compiled)
-        reply = score_normalised(listing_body(title=name, text=text), profile) if name else whole
+        thread_name = subject(title, text, compiled)
+        reply = (
+            score_normalised(listing_body(title=thread_name, text=text), profile)
+            if thread_name
+            else whole
+        )
         if reply.verdict is TextVerdict.LEAK_OFFER:
             opening = (
                 f"a reply that offers the data on its own, under the thread's title "
