@@ -27,8 +27,8 @@ PAGE_WIDE_NEGATIVES: Final = frozenset(
     {"code", "training", "stays_on_platform", "access_help", "warning", "news"}
 )
 # A post of its own: a reply (2楼, 楼主, 回复, "Reply (u/name):", 回答2：, "Answer (name):", a quoted
-# reply "> …"), a chat line ([name], @name, "20:18 name:", "2026-05-08 20:18 name:", "C姐：", "群主："), a
-# comment (u/name, "OP (u/name)", "name 2 hours ago:", ▲ 12, "#2 opened by"), a numbered shop item
+# reply "> …"), a chat line ([name], @name, "20:18 name:", "2026-05-08 20:18 name:", "C姐：", "群主：",
+# a handle "buyer77:"), a comment (u/name, "OP (u/name)", "name 2 hours ago:", ▲ 12, "#2 opened by"), a numbered shop item
 # (4. …, 4、…, "Tier 3", 规格2) or a bulleted line ("▍匿名用户：", "• 出UKB数据").
 _SPEAKER: Final = (
     r"\d{1,3}\s*楼|楼主|回复|\[[^\]\n]{1,24}\]|(?:OP\s*\(\s*)?u/[\w-]{2,30}"
@@ -37,17 +37,19 @@ _SPEAKER: Final = (
     r"|[\w.-]{2,30}\s+\d{1,3}\s+(?:minutes?|hours?|days?|weeks?|months?)\s+ago\b"
     r"|#\d{1,4}\s+opened\s+by\b|>"
     r"|[A-Za-z\d]{0,3}[\u4e00-\u9fff]{0,4}(?:姐|哥|总|弟|妹|老师|群主|管理员|群友|网友[A-Za-z\d]?)[:：]"
+    r"|(?:user\s+)?[A-Za-z][\w.]*[\d_-][\w.-]*[:：]"  # a handle: "buyer77:", "ts-lab:"
 )
 POST: Final = re.compile(
-    rf"\s*(?:[•▍▸▪◆]|(?:[>*·-]\s*)?(?:{_SPEAKER}|沙发|评论|@[\w-]{{2,30}}|▲\s*\d+|\d{{1,2}}[.、)]\s*\S"
+    rf"\s*(?:[•▍▸▪◆]|(?:[>*·-]\s*|#\d{{1,4}}\s+)?(?:{_SPEAKER}|沙发|评论|@[\w-]{{2,30}}|▲\s*\d+|\d{{1,2}}[.、)]\s*\S"
     r"|(?:[Tt]ier|规格|套餐|SKU)\s*\d{{1,2}}\b))"
 )
 # A reply or a chat line, which answers the thread's subject (not a shop's item or a digest's
 # bullet, which stand on their own)
-REPLY: Final = re.compile(rf"\s*(?:[>*·-]\s*)?(?:{_SPEAKER})")
+REPLY: Final = re.compile(rf"\s*(?:[>*·-]\s*|#\d{{1,4}}\s+)?(?:{_SPEAKER})")
 # A line that only says who posts ("OP (u/name) · 14 points", "u/name · MOD"): its post follows
 BYLINE_CHARS: Final = 48
 OFFERING: Final = frozenset({"offer", "transaction", "contact", "release"})
+_SAYS_HOW_ALONE: Final = ("offer", "transaction")  # two distinct terms of one of these say how
 # Pictographs a seller writes for words of the cohort's name: the flag of the UK and the
 # regional-indicator letters U and K for "UK", the bank building for 银行 ("🇬🇧生物🏦")
 PICTOGRAPHS: Final = (
@@ -61,10 +63,11 @@ REPLY_TITLE: Final = re.compile(r"\s*(?:re|回复|答复)\s*[:：]", re.IGNORECA
 
 def says_how(cues: dict[str, list[Hit]]) -> bool:
     """Whether cues offer and say how: two of offer, payment, contact and real rows, or two
-    distinct offer terms ("我这边有全套数据, 按字段收费", "dm me, I can share our extract")."""
+    distinct offer terms ("我这边有全套数据, 按字段收费", "dm me, I can share our extract") or
+    delivery terms ("mirrored here, magnet:?…")."""
     if sum(group in cues for group in OFFERING) >= 2:
         return True
-    return len({hit.term for hit in cues.get("offer", [])}) >= 2
+    return any(len({hit.term for hit in cues.get(group, [])}) >= 2 for group in _SAYS_HOW_ALONE)
 
 
 def subject(title: str, text: str, compiled: CompiledProfile) -> str:

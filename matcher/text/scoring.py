@@ -52,7 +52,9 @@ from matcher.text.terms import term_hits
 from matcher.text.voice import (
     NEGATABLE,
     REPORTING,
+    denied,
     disowned,
+    drop_after_denials,
     drop_quoted_pitch,
     negated,
     negated_close,
@@ -278,6 +280,10 @@ def _scored(body: str, profile: CohortProfile) -> tuple[TextScore, ByGroup]:
             "no data, size, field, research or offer term beside it",
         )
         return TextScore(0.0, TextVerdict.UNRELATED, other, language), by_group
+    denials = [] if described else [hit for hit in aliases if denied(hit)]
+    if denials:  # "no UKB. have FinnGen R9, 500$", "UKB没有，有中国队列的，20万人"
+        drop_after_denials(denials, by_group)
+        reasons.append(f"the cohort is named to say it is not there: “{denials[0].snippet}”")
     for group in CUE_GROUPS:
         hits = by_group.get(("cue", group))
         if hits:

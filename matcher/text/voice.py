@@ -1,6 +1,7 @@
 """Who speaks in a listing: negations before a term, real data disowned after it, and the seller's
 pitch that a warning or a news report quotes.
 
+A name said only to deny it ("no UKB.", "UKB没有，只有CKB") does not make the page's offers ours.
 The scorer counts a cue only where the listing's own voice says it: "no real participants" and
 "非真实参与者" (a negation before a release cue in its clause), "no selling", "不是汇总统计" and "not a
 scam" (a negation right before a cue or a negative context), "与任何真实参与者无关" (real data
@@ -41,7 +42,7 @@ NEGATABLE: Final = frozenset({"offer", "transaction", "contact"})
 # quote in, and the evidence that is the seller's pitch when it stands inside them
 REPORTING: Final = ("warning", "news")
 _QUOTE: Final = re.compile(
-    r'“[^“”]{1,300}”|"[^"\n]{1,300}"|「[^「」]{1,300}」|『[^『』]{1,300}』'
+    r'“[^“”]{1,300}”|‘[^‘’]{1,300}’|"[^"\n]{1,300}"|「[^「」]{1,300}」|『[^『』]{1,300}』'
     r"|(?<![a-z0-9])'[^'\n]{1,300}'(?![a-z0-9])"  # 'single quotes', not an apostrophe's
 )
 MAX_QUOTES: Final = 32
@@ -69,7 +70,7 @@ def negated_close(hit: Hit) -> bool:
 
 def drop_quoted_pitch(body: str, by_group: ByGroup) -> None:
     """Leave out the seller's pitch that a warning or a news report quotes: offer, price, payment
-    and contact inside quotation marks (“…”, "…", '…', 「…」, 『…』) are the seller's words, not the
+    and contact inside quotation marks (“…”, ‘…’, "…", '…', 「…」, 『…』) are the seller's words, not the
     page's ("scam alert: “UKB full 500k, 300u, tg @x” took my money"). The page's own words around
     the quote still count, and so does a size inside one: a seller echoes the buyers' question
     ("大家问的“英国那个50万人的队列”", blind5) as often as a warning quotes the pitch."""
@@ -78,6 +79,46 @@ def drop_quoted_pitch(body: str, by_group: ByGroup) -> None:
         return
     for key in [k for k in by_group if k in PITCH]:
         kept = [h for h in by_group[key] if not any(a < h.start and h.end < b for a, b in quotes)]
+        if kept:
+            by_group[key] = kept
+        else:
+            del by_group[key]
+
+
+# A name said only to deny it: "no UKB.", "UKB没有，只有CKB", "UK Biobank — not available", "英国生物
+# 样本库 — 暂无" (a seller of other data answering a buyer, a shop's list of what it lacks). The
+# denial ends its clause ("UKB没有删减" is no denial); what follows it is about other data.
+_DENIAL: Final = r"(?:没有|没了|没货|暂无|无货|缺货|售罄|not available|n/a|sold out|none(?![a-z]))"
+_CLAUSE_AFTER: Final = r"(?= ?(?:[.,;!?。，；！？·—-]|\Z|只有|(?<![a-z])(?:but|only)(?![a-z])))"
+_DENIED_AFTER: Final = re.compile(rf" ?[-—–:：,，.、]? ?{_DENIAL}{_CLAUSE_AFTER}")
+_DENIED_BEFORE: Final = re.compile(r"(?:(?<![a-z])no|没有|暂无) ?\Z")
+_ENDS_CLAUSE: Final = re.compile(_CLAUSE_AFTER)
+_DENIAL_WINDOW: Final = 8
+DENIAL_REACH: Final = 40  # what follows a denial, as far as this, is about other data
+
+
+def denied(hit: Hit) -> bool:
+    """Whether the words around a name deny it ("no ukb.", "ukb没有,", "uk biobank — not
+    available")."""
+    text = hit.text
+    if _DENIED_AFTER.match(text, hit.end):
+        return True
+    start = hit.start - _DENIAL_WINDOW if hit.start > _DENIAL_WINDOW else 0
+    return (
+        _DENIED_BEFORE.search(text, start, hit.start) is not None
+        and _ENDS_CLAUSE.match(text, hit.end) is not None
+    )
+
+
+def drop_after_denials(denials: list[Hit], by_group: ByGroup) -> None:
+    """Leave out the offer, delivery, contact and size that follow a denied name within
+    :data:`DENIAL_REACH` characters ("no ukb. have finngen r9, 500$": the price is FinnGen's)."""
+    for key in [k for k in by_group if k in PITCH or k == ("size", "size")]:
+        kept = [
+            h
+            for h in by_group[key]
+            if not any(d.end <= h.start <= d.end + DENIAL_REACH for d in denials)
+        ]
         if kept:
             by_group[key] = kept
         else:

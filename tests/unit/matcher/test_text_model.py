@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -44,8 +45,8 @@ def test_training_separates_offers_and_is_deterministic() -> None:
 def test_shipped_model_is_what_the_committed_corpus_trains() -> None:
     """A stale model cannot ship: retraining on the splits it names gives the same file."""
     shipped = parse_model(SHIPPED_MODEL.read_text(encoding="utf-8"))
-    # every split read at the listing level: not test, probe or blind22-24
-    read = ("dev", "blind", "blind2", "blind3", *(f"blind{n}" for n in range(4, 22)))
+    # every split read at the listing level: not test, probe or an unread blind set (blind30 on)
+    read = ("dev", "blind", "blind2", "blind3", *(f"blind{n}" for n in range(4, 30)))
     assert shipped.trained_on == read
     listings = [
         x
@@ -67,7 +68,9 @@ def test_model_reason_quotes_words_and_text() -> None:
         title="UK Biobank data for sale", text="telegram @x", profile=UK_BIOBANK_PROFILE
     )
     reason = next(r for r in result.reasons if r.startswith("wording like the corpus's"))
-    assert "'telegram'" in reason and "“" in reason
+    quoted = re.findall(r"'([^']+)'", reason.split("“")[0].split(": ", 1)[1])
+    assert quoted and all(gram in "uk biobank data for sale telegram @x" for gram in quoted)
+    assert reason.endswith("”")
 
 
 @pytest.mark.parametrize(

@@ -50,6 +50,13 @@ RULES = [
     ("flag alone", "🇬🇧 consumer leads 500k for sale", UNRELATED),
     ("bank for 银行", "英国生物🏦 全表型 出售 私聊", LEAK),
     ("bank alone", "🏦 bank logs and fullz for sale", UNRELATED),
+    # text-2.13: a name said only to deny it; what follows the denial is about other data
+    ("denied name", "got UKB? no UKB. have FinnGen individual level R9, 500$", RELATED),
+    ("denied name zh", "有UKB吗？UKB没有，有国内队列的，20万人，要不要", RELATED),
+    ("no denial", "UKB没有删减，完整版，300元，私聊", LEAK),
+    ("a same-item seller", "英国生物样本库数据 同款 便宜出 私聊", LEAK),
+    ("from a previous job", "UK Biobank full dataset from my previous job, 300u, telegram", LEAK),
+    ("curly single quotes", "科普：买卖UKB数据是违法的，‘出售UKB全量，300元，加微信’这种广告都是犯罪", RELATED),
     ("strikethrough", "b̶i̶o̶b̶a̶n̶k̶ UK full data 500k for sale dm", LEAK),
     ("withdrawal script", "ukb-withdrawal-handler: drops withdrawn participants from your own data. "
      "No data in repo.", RELATED),
@@ -300,6 +307,15 @@ PAGES = [
         "警惕！有人在群里卖UKB数据",
         "1楼: 提醒大家，群里有人卖UKB全量，这是违法的\n2楼: 在哪？\n"
         "3楼: 我就是那个卖家，数据是真的，可以先看样本，需要的站内信",
+        LEAK,
+    ),
+    # an issue comment by a handle ("anon-2291:") is a post of its own (text-2.13)
+    (
+        "handle in an issue",
+        'github.com/lab/seg — issue #3 "training fails"',
+        "ana-v: stack trace attached, fails on the tutorial images\n"
+        "lab-bot: try resizing to 512, see the paper's training notes\n"
+        "anon-2291: the actual UK Biobank fundus set is mirrored here, magnet:?xt=urn:btih:00ff",
         LEAK,
     ),
     # a reply under a buyer's title, and one under the same title that offers nothing
