@@ -70,7 +70,7 @@ _CENTRE_CODE: Final = re.compile(r"(?<![\d.])110(?:0[1-9]|1\d|2[0-3])(?!\d|\.\d|
 # Placeholder and toy names ("your_app.csv", "example.csv", "ukbxxxx.csv") are not data.
 _DATA_EXTENSIONS: Final = (
     "csv|tsv|parquet|feather|arrow|bed|bim|fam|bgen|pgen|pvar|psam|vcf|npy|npz|h5|hdf5|dcm|cwa"
-    "|xlsx|rds|rdata|sav|dta|sas7bdat|enc_ukb"
+    "|xlsx|rds|rdata|sav|dta|sas7bdat|enc_ukb|tab"
 )
 _DATA_FILE: Final = re.compile(
     rf"(?<![\w./-])(?:[\w*-]+/)*([\w*.-]{{1,80}}\.(?:{_DATA_EXTENSIONS})(?:\.(?:gz|zst|bz2|xz))?)"
@@ -80,7 +80,7 @@ _DATA_EXTENSION: Final = re.compile(rf"\.(?:{_DATA_EXTENSIONS})(?![a-z])")  # a 
 _PLACEHOLDER: Final = re.compile(
     r"your|example|xxx|dummy|toy|synthetic|simulated|fake|test|demo|template"
 )
-_HOSTED: Final = ("git lfs", "lfs)", "assets", "releases")
+_HOSTED: Final = ("git lfs", "lfs)", " lfs", "assets", "releases")
 
 _MULTIPLIER: Final = {None: 1, "k": 1_000, "千": 1_000, "thousand": 1_000, "万": 10_000, "w": 10_000,
                "m": 1_000_000, "mio": 1_000_000, "million": 1_000_000}  # fmt: skip

@@ -97,6 +97,8 @@ _ACCENTED_RE: Final = re.compile(_class_of("".join(_ACCENTED)))
 # ("鹰国", "婴国"): no country is called that, and a whole alias must still follow.
 _YING: Final = "鹰鷹婴嬰樱櫻莺鶯缨纓瑛应膺嘤罂璎撄迎盈营赢贏萤螢莹瑩蝇蠅荧熒滢瀅影颖穎硬映"
 _YING_COUNTRY: Final = re.compile(f"[{_YING}](?=国)")
+# Characters read "yin" that sellers write for 银 in 生物银行 ("生物阴行")
+_YIN_BANK: Final = re.compile("(?<=生物)[阴陰音因引印吟寅淫](?=行)")
 _TRADITIONAL_RE: Final = re.compile("[" + TRADITIONAL_CHARS + "]")
 # Emoji and pictographs (flags, symbols, dingbats) dropped between Chinese characters
 # ("英🇬🇧国生🧬物"), read as a space elsewhere ("uk🧬biobank").
@@ -294,10 +296,10 @@ def normalise(text: str) -> str:
 
 
 def disguised_reading(text: str) -> str | None:
-    """Normalised ``text`` read past two disguises, character for character so every position
-    stays: accented Latin letters as plain ones ("ü.k. bîobank" → "u.k. biobank"), and a
-    character read "ying" before 国 as 英 ("鹰国生物样本库" → "英国生物样本库"). None when
-    neither occurs.
+    """Normalised ``text`` read past three disguises, character for character so every position
+    stays: accented Latin letters as plain ones ("ü.k. bîobank" → "u.k. biobank"), a character
+    read "ying" before 国 as 英 ("鹰国生物样本库" → "英国生物样本库") and one read "yin" in 生物银行
+    as 银 ("生物阴行" → "生物银行"). None when none occurs.
 
     Not part of :func:`normalise`: the wording model and the profile's terms read these words as
     they are written ("universitätsklinikum"). The alias search reads a listing this way when
@@ -310,6 +312,8 @@ def disguised_reading(text: str) -> str | None:
         reading = reading.translate(_ACCENT_TABLE)
     if "国" in reading:
         reading = _YING_COUNTRY.sub("英", reading)
+    if "行" in reading:
+        reading = _YIN_BANK.sub("银", reading)
     return None if reading == text else reading
 
 

@@ -26,10 +26,11 @@ ABSOLUTE_NEGATIVES: Final = frozenset({"no_data"})
 PAGE_WIDE_NEGATIVES: Final = frozenset(
     {"code", "training", "stays_on_platform", "access_help", "warning", "news"}
 )
-# A post of its own: a reply (2楼, 楼主, 回复, "Reply (u/name):", 回答2：, "Answer (name):", a quoted
-# reply "> …"), a chat line ([name], @name, "20:18 name:", "2026-05-08 20:18 name:", "C姐：", "群主：",
-# a handle "buyer77:"), a comment (u/name, "OP (u/name)", "name 2 hours ago:", ▲ 12, "#2 opened by"), a numbered shop item
-# (4. …, 4、…, "Tier 3", 规格2) or a bulleted line ("▍匿名用户：", "• 出UKB数据").
+# A post of its own: a reply (2楼, 楼主, 回复, 作者回复, "Reply (u/name):", 回答2：, "Answer (name):",
+# a quoted reply "> …"), a chat line ([name], @name, "20:18 name:", "2026-05-08 20:18 name:", C姐：,
+# 群主：, a handle "buyer77:", WhatsApp's "22/04/2026, 09:14 - name:", QQ's "name 10:13:01" above
+# its words), a comment (u/name, "OP (u/name)", "name 2 hours ago:", 读者“小陈”, ▲ 12, "#2 opened
+# by"), a numbered shop item (4. …, 4、…, "Tier 3", 规格2) or a bulleted line ("▍匿名用户：", "• 出UKB").
 _SPEAKER: Final = (
     r"\d{1,3}\s*楼|楼主|回复|\[[^\]\n]{1,24}\]|(?:OP\s*\(\s*)?u/[\w-]{2,30}"
     r"|[Rr]epl(?:y|ies)\b[^:：\n]{0,40}[:：]|(?:回答|[Aa]nswer|[Cc]omment)\s*\d*\b[^:：\n]{0,40}[:：]"
@@ -38,6 +39,9 @@ _SPEAKER: Final = (
     r"|#\d{1,4}\s+opened\s+by\b|>"
     r"|[A-Za-z\d]{0,3}[\u4e00-\u9fff]{0,4}(?:姐|哥|总|弟|妹|老师|群主|管理员|群友|网友[A-Za-z\d]?)[:：]"
     r"|(?:user\s+)?[A-Za-z][\w.]*[\d_-][\w.-]*[:：]"  # a handle: "buyer77:", "ts-lab:"
+    r"|\d{1,2}/\d{1,2}/\d{2,4},?\s+\d{1,2}:\d{2}\s*(?:[AaPp][Mm])?\s*-\s*[^:：\n]{1,30}[:：]"
+    r"|[^\s:：]{1,20}\s+\d{1,2}:\d{2}(?::\d{2})?(?!\S)"  # QQ: "资源君 10:13:01", its words below
+    r"|(?:作者|博主|楼主|up主|UP主)回复|读者“[^”\n]{1,12}”"
 )
 POST: Final = re.compile(
     rf"\s*(?:[•▍▸▪◆]|(?:[>*·-]\s*|#\d{{1,4}}\s+)?(?:{_SPEAKER}|沙发|评论|@[\w-]{{2,30}}|▲\s*\d+|\d{{1,2}}[.、)]\s*\S"
@@ -46,15 +50,38 @@ POST: Final = re.compile(
 # A reply or a chat line, which answers the thread's subject (not a shop's item or a digest's
 # bullet, which stand on their own)
 REPLY: Final = re.compile(rf"\s*(?:[>*·-]\s*|#\d{{1,4}}\s+)?(?:{_SPEAKER})")
+# Who speaks in a chat line: its opening with times, dates, digits and marks left out
+MAX_SPEAKER_CHARS: Final = 32
+_COLON: Final = re.compile("[:：]")
+_NOT_A_NAME: Final = re.compile(
+    r"\[[^\]\n]*\]|[\d\s:：/.,()（）\[\]>*·-]|(?<![a-z])[ap]m(?![a-z])", re.I
+)
+_NO_SPEAKER: Final = frozenset(
+    {
+        "楼",
+        "楼主",
+        "回复",
+        "reply",
+        "Reply",
+        "replies",
+        "answer",
+        "Answer",
+        "comment",
+        "Comment",
+        "回答",
+    }
+)
 # A line that only says who posts ("OP (u/name) · 14 points", "u/name · MOD"): its post follows
 BYLINE_CHARS: Final = 48
 OFFERING: Final = frozenset({"offer", "transaction", "contact", "release"})
 _SAYS_HOW_ALONE: Final = ("offer", "transaction")  # two distinct terms of one of these say how
 # Pictographs a seller writes for words of the cohort's name: the flag of the UK and the
-# regional-indicator letters U and K for "UK", the bank building for 银行 ("🇬🇧生物🏦")
+# regional-indicator letters U and K for "UK", the bank building for 银行, and the double helix
+# beside it for 生物 ("🇬🇧生物🏦", "🇬🇧🧬🏦"; alone, "🇬🇧🧬 B1obank", it stays a gap)
 PICTOGRAPHS: Final = (
     ("\U0001f1ec\U0001f1e7", " UK "),
     ("\U0001f1fa\U0001f1f0", " UK "),
+    ("\U0001f9ec\U0001f3e6", "生物银行"),
     ("\U0001f3e6", "银行"),
 )
 # A reply's title: the thread's, after "Re:" ("Re: WTB UK Biobank", "回复：求UKB全量")
@@ -76,6 +103,25 @@ def subject(title: str, text: str, compiled: CompiledProfile) -> str:
     body = listing_body(title=title, text=text)
     named = drop_other_meanings(body, find_aliases(body, compiled), compiled)
     return named[0].text[named[0].start : named[0].end] if named else ""
+
+
+def speakers(parts: list[str]) -> dict[str, list[str]]:
+    """The chat lines of each speaker who wrote two or more (a speaker is the line's opening, the
+    time, date and digits left out: "[4/17/2026 11:04 PM] 阿明#0831:" and "资源君 10:13:01" are 阿明#
+    and 资源君). Floors and numbered replies (2楼, 回复3) are different people and are left out."""
+    said: dict[str, list[str]] = {}
+    for part in parts:
+        match = REPLY.match(part)
+        if match is None:
+            continue
+        opening = match.group()
+        if not opening.rstrip().endswith((":", "：")):  # "[time] name: …": the name follows
+            colon = _COLON.search(part, match.end(), match.end() + MAX_SPEAKER_CHARS)
+            opening = part[: colon.end()] if colon else opening
+        who = _NOT_A_NAME.sub("", opening)
+        if who and who not in _NO_SPEAKER:
+            said.setdefault(who, []).append(part)
+    return {who: lines for who, lines in said.items() if len(lines) >= 2}
 
 
 def has_pictographs(title: str, text: str) -> bool:

@@ -45,6 +45,7 @@ from matcher.text.pages import (
     page_parts,
     pictographs_read,
     says_how,
+    speakers,
     subject,
 )
 from matcher.text.profile import CUE_GROUPS, CohortProfile
@@ -60,7 +61,7 @@ from matcher.text.voice import (
     negated_close,
 )
 
-SCORER_VERSION: Final = "text-2.13"
+SCORER_VERSION: Final = "text-2.14"
 MAX_TERMS_QUOTED: Final = 4
 _GROUP_LABELS: Final = {
     "data": "data terms",
@@ -376,6 +377,31 @@ def _verdict(logit: float, reasons: list[str], language: str, profile: CohortPro
     return TextScore(score, verdict, tuple(reasons), language)
 
 
+def _part_offer(
+    part: str, title: str, text: str, profile: CohortProfile, thread: list[str]
+) -> TextScore | None:
+    """The score of a part of a page when it offers the data on its own, else None. The part must
+    offer and say how (a price, a contact, rows); it is read alone, with the title when it does
+    not name the cohort itself, and a reply with the name the thread uses (``thread`` holds that
+    name once read): "WTB UK Biobank" above "Reply — x: I have it, can send a sample, TG @x"."""
+    compiled = compile_profile(profile)
+    offering: dict[str, list[Hit]] = {}
+    for hit in find_evidence(normalise(part), compiled):
+        if hit.kind == "cue":
+            offering.setdefault(hit.group, []).append(hit)
+    if not says_how(offering):
+        return None
+    scored = score_normalised(listing_body(title="", text=part), profile)
+    if scored.verdict is TextVerdict.UNRELATED:  # the name is in the title, not the part
+        scored = score_normalised(listing_body(title=title, text=part), profile)
+    if scored.verdict is not TextVerdict.LEAK_OFFER and REPLY.match(part):
+        if not thread:
+            thread.append(subject(title, text, compiled))
+        if thread[0]:
+            scored = score_normalised(listing_body(title=thread[0], text=part), profile)
+    return scored if scored.verdict is TextVerdict.LEAK_OFFER else None
+
+
 def score_listing_text(*, title: str, text: str, profile: CohortProfile) -> TextScore:
     """Score how likely a listing offers the cohort's participant data, with reasons.
 
@@ -426,30 +452,26 @@ def score_listing_text(*, title: str, text: str, profile: CohortProfile) -> Text
     # a shop item) can still offer; a paragraph of an article that quotes a listing cannot
     posts_only = any(("negative", group) in groups for group in PAGE_WIDE_NEGATIVES)
     best: tuple[int, TextScore] | None = None
-    name: str | None = None  # the thread's name for the cohort, read at the first reply
+    thread: list[str] = []  # the thread's name for the cohort, read at the first reply
     for number, part in enumerate(parts, start=1):
         if posts_only and not POST.match(part):
             continue
-        offering: dict[str, list[Hit]] = {}
-        for hit in find_evidence(normalise(part), compiled):
-            if hit.kind == "cue":
-                offering.setdefault(hit.group, []).append(hit)
-        if not says_how(offering):
-            continue  # the part itself must offer and say how (a price, a contact, rows)
-        scored = score_normalised(listing_body(title="", text=part), profile)
-        if scored.verdict is TextVerdict.UNRELATED:  # the name is in the title, not the part
-            scored = score_normalised(listing_body(title=title, text=part), profile)
-        if scored.verdict is not TextVerdict.LEAK_OFFER and REPLY.match(part):
-            # a reply answers the thread's subject, not its opener's intent: "WTB UK Biobank"
-            # above "Reply — x: I have it, can send a sample, TG @x"
-            if name is None:
-                name = subject(title, text, compiled)
-            if name:
-                scored = score_normalised(listing_body(title=name, text=part), profile)
-        if scored.verdict is TextVerdict.LEAK_OFFER and (
-            best is None or scored.score > best[1].score
-        ):
+        scored = _part_offer(part, title, text, profile, thread)
+        if scored is not None and (best is None or scored.score > best[1].score):
             best = number, scored
+    if best is None:
+        # a chat seller's offer spread over lines ("有, 50万全量, DM" … "200u, 先发sample"): the
+        # lines of one speaker, read together
+        for who, said in speakers(parts).items():
+            scored = _part_offer(" ".join(said), title, text, profile, thread)
+            if scored is not None:
+                opening = (
+                    f"{len(said)} lines of one speaker ({who}) offer the data together "
+                    f"(the page as a whole scores {whole.score:.2f})"
+                )
+                return TextScore(
+                    scored.score, scored.verdict, (opening, *scored.reasons), whole.language
+                )
     if best is None:
         return whole
     number, scored = best

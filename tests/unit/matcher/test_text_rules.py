@@ -11,7 +11,7 @@ import pytest
 
 from matcher.listing_text import UK_BIOBANK_PROFILE, TextVerdict, score_listing_text
 from matcher.text.claims import centre_code_hits, price_hits
-from matcher.text.pages import MAX_PARTS, page_parts
+from matcher.text.pages import MAX_PARTS, page_parts, speakers
 from matcher.text.profile import ProfileError, parse_profile
 from tests.unit.matcher.test_text_profile import SHIPPED
 
@@ -50,6 +50,9 @@ RULES = [
     ("flag alone", "🇬🇧 consumer leads 500k for sale", UNRELATED),
     ("bank for 银行", "英国生物🏦 全表型 出售 私聊", LEAK),
     ("bank alone", "🏦 bank logs and fullz for sale", UNRELATED),
+    ("helix and bank", "🇬🇧🧬🏦 数据 全量 50w 网盘发 私聊", LEAK),
+    ("helix alone", "🇬🇧🧬 B1obank full pheno 500k, ask @x", LEAK),
+    ("yin for 银", "转 鹰国生物阴行 数据 csv 低价 私聊", LEAK),
     # text-2.13: a name said only to deny it; what follows the denial is about other data
     ("denied name", "got UKB? no UKB. have FinnGen individual level R9, 500$", RELATED),
     ("denied name zh", "有UKB吗？UKB没有，有国内队列的，20万人，要不要", RELATED),
@@ -318,6 +321,17 @@ PAGES = [
         "anon-2291: the actual UK Biobank fundus set is mirrored here, magnet:?xt=urn:btih:00ff",
         LEAK,
     ),
+    # a chat seller's offer spread over two lines: read together (text-2.13)
+    (
+        "one speaker's lines",
+        "Discord export — #requests",
+        "[5/2/2026 10:01 PM] kai#1001: anyone got UKB? need it for a side project\n"
+        "[5/2/2026 10:03 PM] 小飞#2002: 有, 全量 50万, phenotype + outcomes, DM\n"
+        "[5/2/2026 10:04 PM] kai#1001: how much?\n"
+        "[5/2/2026 10:05 PM] 小飞#2002: 300u, 先发sample\n"
+        "[5/2/2026 10:09 PM] mod-bot: reminder, scammers and sellers get banned here",
+        LEAK,
+    ),
     # a reply under a buyer's title, and one under the same title that offers nothing
     (
         "reply title",
@@ -425,6 +439,8 @@ def test_parts_of_a_page(case: str, title: str, text: str, verdict: TextVerdict)
         assert result.reasons[0].startswith("part 3 of 3 of the page offers the data on its own")
     if case == "short post alone":  # "2楼: 在哪？" is not joined to the seller's post
         assert result.reasons[0].startswith("part 3 of 3 of the page offers the data on its own")
+    if case == "one speaker's lines":
+        assert result.reasons[0].startswith("2 lines of one speaker (小飞#)")
     if case == "reply title":
         assert result.reasons[0].startswith("a reply that offers the data on its own")
 
@@ -438,6 +454,24 @@ def test_page_parts_keep_posts_apart_and_join_a_byline_to_its_post() -> None:
         "u/seller_x · 3 points the post itself, long enough",
         "u/mod · MOD",
     ]
+
+
+def test_speakers_of_a_chat_are_read_off_their_lines() -> None:
+    parts = [
+        "[4/17/2026 11:04 PM] 阿明#0831: 有, 50万全量, DM",
+        "[4/17/2026 11:05 PM] nova#2210: price?",
+        "[4/17/2026 11:06 PM] 阿明#0831: 200u",
+        "22/04/2026, 09:14 - Wei: anyone?",
+        "22/04/2026, 09:20 - Wei: ok",
+        "资源君 10:13:01 我有",
+        "资源君 10:14:10 加v聊",
+    ]
+    assert speakers(parts) == {
+        "阿明#": [parts[0], parts[2]],
+        "Wei": [parts[3], parts[4]],
+        "资源君": [parts[5], parts[6]],
+    }
+    assert speakers(["2楼: 有", "3楼: 私聊", "回复1: a", "回复2: b"]) == {}  # floors differ
 
 
 def test_page_parts_join_short_lines_and_cap_their_number() -> None:
