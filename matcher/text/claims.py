@@ -84,16 +84,17 @@ _HOSTED: Final = ("git lfs", "lfs)", " lfs", "assets", "releases")
 
 _MULTIPLIER: Final = {None: 1, "k": 1_000, "千": 1_000, "thousand": 1_000, "万": 10_000, "w": 10_000,
                "m": 1_000_000, "mio": 1_000_000, "million": 1_000_000}  # fmt: skip
-# Field-ID styles, one named branch each: 31-0.0 / f.31.0.0 (styled), p31 / p53_i0 (rap),
+# Field-ID styles, one named branch each: 31-0.0 / f.31.0.0 (styled; the instance is one digit, so a
+# date "14.06.26" is none), p31 / p53_i0 (rap),
 # sex_f31_0_0 (readable), eid / f.eid (eid), a bare ID such as 21022 (plain: counted when two or
 # more are known). A branch's first character is matched by the opening class.
 _FIELD_BRANCHES: Final = (
-    r"(?<![a-z0-9_.]f)(?<=f)(?P<styled_f>\.\d{1,6}[-.]\d{1,2}\.\d{1,3}(?![a-z0-9_]))",
+    r"(?<![a-z0-9_.]f)(?<=f)(?P<styled_f>\.\d{1,6}[-.]\d\.\d{1,3}(?![a-z0-9_]))",
     r"(?<![a-z0-9]f)(?<=f)(?P<eid_f>\.eid(?![a-z0-9]))",
     r"(?<![a-z0-9_]p)(?<=p)(?P<rap>\d{1,6}(?:_i\d{1,2})?(?:_a\d{1,3})?(?![a-z0-9]))",
     r"(?<=_)(?P<readable>f\d{1,6}_\d{1,2}_\d{1,3}(?![0-9]))",
     r"(?<![a-z0-9]e)(?<=e)(?P<eid>id(?![a-z0-9]))",
-    r"(?<![a-z0-9_.]\d)(?<=\d)(?P<styled>\d{0,5}[-.]\d{1,2}\.\d{1,3}(?![a-z0-9_]))",
+    r"(?<![a-z0-9_.]\d)(?<=\d)(?P<styled>\d{0,5}[-.]\d\.\d{1,3}(?![a-z0-9_]))",
     r"(?<![\d.,]\d)(?<=\d)(?P<plain>\d{3,4}(?![\d.,]))",
 )
 # After the opening character every branch needs a digit, "-" or "." (styled, plain, rap,

@@ -285,15 +285,28 @@ def _has_digit(text: str) -> bool:
     return _DIGIT.search(text) is not None
 
 
+OTHER_MEANING_REACH: Final = 40  # how near another meaning must stand to an ambiguous name
+
+
 def drop_other_meanings(text: str, aliases: list[Hit], compiled: CompiledProfile) -> list[Hit]:
-    """``aliases`` without the ambiguous ones ("ukb") when the text shows they mean something
-    else ("Universitätsklinikum Bonn", "uk b2b")."""
+    """``aliases`` without the ambiguous ones ("ukb") that the words around one of their hits
+    show to mean something else ("Universitätsklinikum Bonn", "UKB-10 接线端子", "uk b2b"), within
+    :data:`OTHER_MEANING_REACH` characters: a name that means something else once means it
+    throughout, and a chat line selling "UKBB baseline" stays a name beside another's "UK fullz"."""
     ambiguous = compiled.profile.ambiguous_aliases
     if not any(hit.term in ambiguous for hit in aliases):
         return aliases
-    if next(term_hits(text, compiled.other_meanings), None) is None:
+    others = list(term_hits(text, compiled.other_meanings))
+    if not others:
         return aliases
-    return [hit for hit in aliases if hit.term not in ambiguous]
+    reach = OTHER_MEANING_REACH
+    other = {
+        hit.term
+        for hit in aliases
+        if hit.term in ambiguous
+        and any(o.start - reach <= hit.end and hit.start <= o.end + reach for o in others)
+    }
+    return [hit for hit in aliases if hit.term not in other]
 
 
 def _header_hits(evidence: list[Hit]) -> list[Hit]:

@@ -99,6 +99,8 @@ _YING: Final = "鹰鷹婴嬰樱櫻莺鶯缨纓瑛应膺嘤罂璎撄迎盈营赢�
 _YING_COUNTRY: Final = re.compile(f"[{_YING}](?=国)")
 # Characters read "yin" that sellers write for 银 in 生物银行 ("生物阴行")
 _YIN_BANK: Final = re.compile("(?<=生物)[阴陰音因引印吟寅淫](?=行)")
+# Characters read "wu" that sellers write for 物 in 生物 ("生屋样本库")
+_WU_THING: Final = re.compile("(?<=生)[屋雾務务误悟舞午武吾坞](?=样本|银行|库|资料)")
 _TRADITIONAL_RE: Final = re.compile("[" + TRADITIONAL_CHARS + "]")
 # Emoji and pictographs (flags, symbols, dingbats) dropped between Chinese characters
 # ("英🇬🇧国生🧬物"), read as a space elsewhere ("uk🧬biobank").
@@ -296,10 +298,11 @@ def normalise(text: str) -> str:
 
 
 def disguised_reading(text: str) -> str | None:
-    """Normalised ``text`` read past three disguises, character for character so every position
+    """Normalised ``text`` read past four disguises, character for character so every position
     stays: accented Latin letters as plain ones ("ü.k. bîobank" → "u.k. biobank"), a character
-    read "ying" before 国 as 英 ("鹰国生物样本库" → "英国生物样本库") and one read "yin" in 生物银行
-    as 银 ("生物阴行" → "生物银行"). None when none occurs.
+    read "ying" before 国 as 英 ("鹰国生物样本库" → "英国生物样本库"), one read "yin" in 生物银行 as
+    银 ("生物阴行" → "生物银行") and one read "wu" in 生物 as 物 ("生屋样本库"). None when none
+    occurs.
 
     Not part of :func:`normalise`: the wording model and the profile's terms read these words as
     they are written ("universitätsklinikum"). The alias search reads a listing this way when
@@ -314,6 +317,8 @@ def disguised_reading(text: str) -> str | None:
         reading = _YING_COUNTRY.sub("英", reading)
     if "行" in reading:
         reading = _YIN_BANK.sub("银", reading)
+    if "生" in reading:
+        reading = _WU_THING.sub("物", reading)
     return None if reading == text else reading
 
 

@@ -27,21 +27,23 @@ PAGE_WIDE_NEGATIVES: Final = frozenset(
     {"code", "training", "stays_on_platform", "access_help", "warning", "news"}
 )
 # A post of its own: a reply (2楼, 楼主, 回复, 作者回复, "Reply (u/name):", 回答2：, "Answer (name):",
-# a quoted reply "> …"), a chat line ([name], @name, "20:18 name:", "2026-05-08 20:18 name:", C姐：,
-# 群主：, a handle "buyer77:", WhatsApp's "22/04/2026, 09:14 - name:", QQ's "name 10:13:01" above
-# its words), a comment (u/name, "OP (u/name)", "name 2 hours ago:", 读者“小陈”, ▲ 12, "#2 opened
-# by"), a numbered shop item (4. …, 4、…, "Tier 3", 规格2) or a bulleted line ("▍匿名用户：", "• 出UKB").
+# a quoted reply "> …"), a chat line ([name], @name, a time and a word: "20:18 name:",
+# "2026-09-11 20:05:12 name(qq)", C姐：, 群主：, a handle "buyer77:", WhatsApp's "22/04/2026, 09:14 -
+# name:", Discord's "name — 13:08:", QQ's "name 10:13:01" above its words), a comment (u/name, "OP
+# (u/name)", "name 2 hours ago:", 读者“小陈”, 评论（name）, ▲ 12, "#2 opened by"), a numbered shop
+# item (4. …, 4、…, "Tier 3", 规格2) or a bulleted line ("▍匿名用户：", "• 出UKB").
 _SPEAKER: Final = (
     r"\d{1,3}\s*楼|楼主|回复|\[[^\]\n]{1,24}\]|(?:OP\s*\(\s*)?u/[\w-]{2,30}"
     r"|[Rr]epl(?:y|ies)\b[^:：\n]{0,40}[:：]|(?:回答|[Aa]nswer|[Cc]omment)\s*\d*\b[^:：\n]{0,40}[:：]"
-    r"|(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s+)?\d{1,2}:\d{2}(?::\d{2})?\s+[^:：\n]{1,30}[:：]"
+    r"|(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s+)?\d{1,2}:\d{2}(?::\d{2})?\s+(?=\S)"
     r"|[\w.-]{2,30}\s+\d{1,3}\s+(?:minutes?|hours?|days?|weeks?|months?)\s+ago\b"
+    r"|[\w.-]{2,30}\s+[—–-]\s+\d{1,2}:\d{2}\s*[:：]"  # Discord's "name — 13:08:"
     r"|#\d{1,4}\s+opened\s+by\b|>"
     r"|[A-Za-z\d]{0,3}[\u4e00-\u9fff]{0,4}(?:姐|哥|总|弟|妹|老师|群主|管理员|群友|网友[A-Za-z\d]?)[:：]"
     r"|(?:user\s+)?[A-Za-z][\w.]*[\d_-][\w.-]*[:：]"  # a handle: "buyer77:", "ts-lab:"
     r"|\d{1,2}/\d{1,2}/\d{2,4},?\s+\d{1,2}:\d{2}\s*(?:[AaPp][Mm])?\s*-\s*[^:：\n]{1,30}[:：]"
     r"|[^\s:：]{1,20}\s+\d{1,2}:\d{2}(?::\d{2})?(?!\S)"  # QQ: "资源君 10:13:01", its words below
-    r"|(?:作者|博主|楼主|up主|UP主)回复|读者“[^”\n]{1,12}”"
+    r"|(?:作者|博主|楼主|up主|UP主)回复|读者“[^”\n]{1,12}”|评论\s*[（(][^）)\n]{1,16}[）)]"
 )
 POST: Final = re.compile(
     rf"\s*(?:[•▍▸▪◆]|(?:[>*·-]\s*|#\d{{1,4}}\s+)?(?:{_SPEAKER}|沙发|评论|@[\w-]{{2,30}}|▲\s*\d+|\d{{1,2}}[.、)]\s*\S"
@@ -53,6 +55,7 @@ REPLY: Final = re.compile(rf"\s*(?:[>*·-]\s*|#\d{{1,4}}\s+)?(?:{_SPEAKER})")
 # Who speaks in a chat line: its opening with times, dates, digits and marks left out
 MAX_SPEAKER_CHARS: Final = 32
 _COLON: Final = re.compile("[:：]")
+_WORD: Final = re.compile(r"\S+")
 _NOT_A_NAME: Final = re.compile(
     r"\[[^\]\n]*\]|[\d\s:：/.,()（）\[\]>*·-]|(?<![a-z])[ap]m(?![a-z])", re.I
 )
@@ -71,6 +74,8 @@ _NO_SPEAKER: Final = frozenset(
         "回答",
     }
 )
+# A line drawn between posts: dashes, rules, stars
+_RULE: Final = re.compile(r"[-—–_=*~·.•─━]{3,}")
 # A line that only says who posts ("OP (u/name) · 14 points", "u/name · MOD"): its post follows
 BYLINE_CHARS: Final = 48
 OFFERING: Final = frozenset({"offer", "transaction", "contact", "release"})
@@ -107,8 +112,8 @@ def subject(title: str, text: str, compiled: CompiledProfile) -> str:
 
 def speakers(parts: list[str]) -> dict[str, list[str]]:
     """The chat lines of each speaker who wrote two or more (a speaker is the line's opening, the
-    time, date and digits left out: "[4/17/2026 11:04 PM] 阿明#0831:" and "资源君 10:13:01" are 阿明#
-    and 资源君). Floors and numbered replies (2楼, 回复3) are different people and are left out."""
+    time, date and digits left out: "[4/17/2026 11:04 PM] 阿明#0831:", "资源君 10:13:01" and
+    "2026-09-11 20:05:12 顺风数据(38xxxxx019)" are 阿明#, 资源君 and 顺风数据xxxxx). Floors and numbered replies (2楼, 回复3) are different people and are left out."""
     said: dict[str, list[str]] = {}
     for part in parts:
         match = REPLY.match(part)
@@ -117,7 +122,8 @@ def speakers(parts: list[str]) -> dict[str, list[str]]:
         opening = match.group()
         if not opening.rstrip().endswith((":", "：")):  # "[time] name: …": the name follows
             colon = _COLON.search(part, match.end(), match.end() + MAX_SPEAKER_CHARS)
-            opening = part[: colon.end()] if colon else opening
+            word = _WORD.match(part, match.end())  # or "time name(qq) words", as QQ writes
+            opening = part[: colon.end() if colon else word.end() if word else match.end()]
         who = _NOT_A_NAME.sub("", opening)
         if who and who not in _NO_SPEAKER:
             said.setdefault(who, []).append(part)
@@ -137,15 +143,15 @@ def pictographs_read(text: str) -> str:
 
 
 def page_parts(text: str) -> list[str]:
-    """The parts of a page: its non-empty lines, at most :data:`MAX_PARTS` (neighbouring parts are
-    joined when there are more). A short line ("Edit:", "2楼") and a line that only says who posts
+    """The parts of a page: its lines (not blank ones or rules), at most :data:`MAX_PARTS`
+    (neighbouring parts are joined when there are more). A short line ("Edit:", "2楼") and a line that only says who posts
     ("OP (u/name) · 14 points") join the next line, unless the next line is a post of its own."""
     parts: list[str] = []
     pending = ""
     for line in text[:MAX_TEXT_CHARS].splitlines():
         line = line.strip()
-        if not line:
-            continue
+        if not line or _RULE.fullmatch(line):
+            continue  # blank, or a rule between posts ("——————", "-----")
         if pending and POST.match(pending) and POST.match(line):
             parts.append(pending)  # "3楼: 在哪？" is a post of its own, not the start of "4楼: …"
             pending = ""

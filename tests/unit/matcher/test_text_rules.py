@@ -51,6 +51,10 @@ RULES = [
     ("bank for 银行", "英国生物🏦 全表型 出售 私聊", LEAK),
     ("bank alone", "🏦 bank logs and fullz for sale", UNRELATED),
     ("helix and bank", "🇬🇧🧬🏦 数据 全量 50w 网盘发 私聊", LEAK),
+    ("wu for 物", "鹰国生屋样本库 全量 50万 先验样本 私聊", LEAK),
+    ("another meaning nearby", "UKB-10 接线端子 导轨式 现货 ¥99\n同系列型号: UKB-2.5 / UKB-4 / UKB-6", UNRELATED),
+    ("another meaning elsewhere", "UK fullz batch 4, bins 4xxx — restocked\nMeanwhile a lab's UKBB baseline + "
+     "Olink proteomics, ~53k eids, csv, 3k usdt, sample on request", LEAK),
     ("helix alone", "🇬🇧🧬 B1obank full pheno 500k, ask @x", LEAK),
     ("yin for 银", "转 鹰国生物阴行 数据 csv 低价 私聊", LEAK),
     # text-2.13: a name said only to deny it; what follows the denial is about other data
@@ -450,6 +454,10 @@ def test_page_parts_keep_posts_apart_and_join_a_byline_to_its_post() -> None:
         "3楼: 在哪？",
         "4楼: 我就是卖家，数据是真的",
     ]
+    assert page_parts("回答1(博士): 别买，去申请\n——————\n回答2(匿名): 有，私信") == [
+        "回答1(博士): 别买，去申请",  # a rule between posts is no line of its own
+        "回答2(匿名): 有，私信",
+    ]
     assert page_parts("u/seller_x · 3 points\nthe post itself, long enough\nu/mod · MOD") == [
         "u/seller_x · 3 points the post itself, long enough",
         "u/mod · MOD",
@@ -472,6 +480,11 @@ def test_speakers_of_a_chat_are_read_off_their_lines() -> None:
         "资源君": [parts[5], parts[6]],
     }
     assert speakers(["2楼: 有", "3楼: 私聊", "回复1: a", "回复2: b"]) == {}  # floors differ
+    qq = [
+        "2026-09-11 20:05:12 顺风数据(38xxxxx019) 有, 都有",
+        "2026-09-11 20:06:31 顺风数据(38xxxxx019) 800",
+    ]
+    assert speakers(qq) == {"顺风数据xxxxx": qq}
 
 
 def test_page_parts_join_short_lines_and_cap_their_number() -> None:
