@@ -39,7 +39,7 @@ _SPEAKER: Final = (
     r"|[\w.-]{2,30}\s+\d{1,3}\s+(?:minutes?|hours?|days?|weeks?|months?)\s+ago\b"
     r"|[\w.-]{2,30}\s+[—–-]\s+\d{1,2}:\d{2}\s*[:：]"  # Discord's "name — 13:08:"
     r"|#\d{1,4}\s+opened\s+by\b|>"
-    r"|[A-Za-z\d]{0,3}[\u4e00-\u9fff]{0,4}(?:姐|哥|总|弟|妹|老师|群主|管理员|群友|网友[A-Za-z\d]?)[:：]"
+    r"|[A-Za-z\d]{0,3}[\u4e00-\u9fff]{0,4}(?:姐|哥|总|弟|妹|老师|群主|管理员|群友|网友[A-Za-z\d]?|用户[A-Za-z\d]{1,3})[:：]"
     r"|(?:user\s+)?[A-Za-z][\w.]*[\d_-][\w.-]*[:：]"  # a handle: "buyer77:", "ts-lab:"
     r"|\d{1,2}/\d{1,2}/\d{2,4},?\s+\d{1,2}:\d{2}\s*(?:[AaPp][Mm])?\s*-\s*[^:：\n]{1,30}[:：]"
     r"|[^\s:：]{1,20}\s+\d{1,2}:\d{2}(?::\d{2})?(?!\S)"  # QQ: "资源君 10:13:01", its words below
@@ -82,11 +82,12 @@ OFFERING: Final = frozenset({"offer", "transaction", "contact", "release"})
 _SAYS_HOW_ALONE: Final = ("offer", "transaction")  # two distinct terms of one of these say how
 # Pictographs a seller writes for words of the cohort's name: the flag of the UK and the
 # regional-indicator letters U and K for "UK", the bank building for 银行, and the double helix
-# beside it for 生物 ("🇬🇧生物🏦", "🇬🇧🧬🏦"; alone, "🇬🇧🧬 B1obank", it stays a gap)
+# beside it or before 库 for 生物 ("🇬🇧生物🏦", "🇬🇧🧬🏦", "🇬🇧🧬库"; alone, "🇬🇧🧬 B1obank", it stays a gap)
 PICTOGRAPHS: Final = (
     ("\U0001f1ec\U0001f1e7", " UK "),
     ("\U0001f1fa\U0001f1f0", " UK "),
     ("\U0001f9ec\U0001f3e6", "生物银行"),
+    ("\U0001f9ec库", "生物库"),
     ("\U0001f3e6", "银行"),
 )
 # A reply's title: the thread's, after "Re:" ("Re: WTB UK Biobank", "回复：求UKB全量")

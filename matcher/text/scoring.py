@@ -61,7 +61,7 @@ from matcher.text.voice import (
     negated_close,
 )
 
-SCORER_VERSION: Final = "text-2.15"
+SCORER_VERSION: Final = "text-2.16"
 MAX_TERMS_QUOTED: Final = 4
 _GROUP_LABELS: Final = {
     "data": "data terms",

@@ -52,6 +52,15 @@ RULES = [
     ("bank alone", "🏦 bank logs and fullz for sale", UNRELATED),
     ("helix and bank", "🇬🇧🧬🏦 数据 全量 50w 网盘发 私聊", LEAK),
     ("wu for 物", "鹰国生屋样本库 全量 50万 先验样本 私聊", LEAK),
+    # text-2.16: other names sellers use, and the April copy's resellers' words
+    ("bio-resource bank", "英国生物资源库 50万人的 资料包 含参与者级别表格 自动发货", LEAK),
+    ("英G and 腐国", "腐国生物样本库 蛋白组 个体级 需要的私; 英G生物样本库 加速度计", LEAK),
+    ("helix and 库", "🇬🇧🧬库 50w 全量 你懂的 拍下备注邮箱", LEAK),
+    ("a seller's takedown", "Grabbed the UKB dump before the takedown. DM me and I'll send a torrent", LEAK),
+    ("a tracker's takedowns", "How we track UKB re-uploads: sellers dropped the name within days of "
+     "the first takedowns; we report them through each platform's IP channel", RELATED),
+    ("ex-postdoc", "Have UKB access, can pull any fields for you. Ex-postdoc, you send field IDs, I send "
+     "the CSV", LEAK),
     ("another meaning nearby", "UKB-10 接线端子 导轨式 现货 ¥99\n同系列型号: UKB-2.5 / UKB-4 / UKB-6", UNRELATED),
     ("another meaning elsewhere", "UK fullz batch 4, bins 4xxx — restocked\nMeanwhile a lab's UKBB baseline + "
      "Olink proteomics, ~53k eids, csv, 3k usdt, sample on request", LEAK),
