@@ -405,15 +405,18 @@ def _part_offer(
 def score_listing_text(*, title: str, text: str, profile: CohortProfile) -> TextScore:
     """Score how likely a listing offers the cohort's participant data, with reasons.
 
-    A page is scored whole first. When it names the cohort but is not a leak offer as a whole, and
-    it has several parts (lines or paragraphs: replies in a thread, items of a channel digest, a
-    shop's menu), each part that itself offers and says how (two of offer, payment, contact, real
-    rows, or two distinct offer terms) is also scored: alone when it names the cohort, else with
-    the title; a reply or a chat line that is still no offer is scored with the name the thread
-    uses and without the title's words (a buyer's "WTB" title does not speak for a seller's reply).
-    One reply that sells the data is an offer even when the thread around it is news or buy
-    requests. "No data included" ends it there; code, news, warnings, help, courses and data kept
-    on the platform leave only posts of their own (replies, chat lines, shop items) to be scored.
+    A page is scored whole first; a listing titled "Re: …" that is no offer as a whole is read
+    again with the thread's name for the cohort instead of its title. When it names the cohort but
+    is not a leak offer as a whole, and it has several parts (lines or paragraphs: replies in a
+    thread, items of a channel digest, a shop's menu), each part that itself offers and says how
+    (two of offer, payment, contact, real rows, or two distinct offer or delivery terms) is also
+    scored: alone when it names the cohort, else with the title; a reply or a chat line that is
+    still no offer is scored with the name the thread uses and without the title's words (a
+    buyer's "WTB" title does not speak for a seller's reply). When no part offers, the lines of
+    each chat speaker are read together (an offer spread over "有, 50万全量, DM" … "200u"). One reply
+    that sells the data is an offer even when the thread around it is news or buy requests. "No
+    data included" ends it there; code, news, warnings, help, courses and data kept on the platform
+    leave only posts of their own (replies, chat lines, shop items) to be scored.
     """
     whole, groups = _scored(listing_body(title=title, text=text), profile)
     if whole.verdict is TextVerdict.UNRELATED and not groups and has_pictographs(title, text):
