@@ -148,7 +148,8 @@ def size_hits(text: str, *, size_min: int, size_max: int) -> Iterator[Hit]:
 
 
 def price_hits(text: str) -> Iterator[Hit]:
-    """Price amounts ("$1.8k", "300u", "888 usdt", "2000元", "150一份"): sale intent, as an ``offer`` cue."""
+    """Price amounts ("$1.8k", "300u", "888 usdt", "2000元", "150一份"): sale intent, as an
+    ``offer`` cue."""
     for count, match in enumerate(_PRICE.finditer(text)):
         if count >= 8:
             return

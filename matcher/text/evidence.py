@@ -386,8 +386,8 @@ def find_descriptors(text: str, compiled: CompiledProfile) -> tuple[list[Hit], l
     header in the cohort's style (eid beside 31-0.0), one for assessment-centre codes and one for a
     list of the cohort's field IDs. A size claim ("~502k rows", "50万行") counts as one more beside
     a header, centre codes or a field-ID list, or with "British" near it ("英国的，50w"), never
-    alone or inside a phrase ("英国50万" already holds its number). A cheap substring count decides first whether a full evidence pass is worth
-    it.
+    alone or inside a phrase ("英国50万" already holds its number). A cheap substring count decides
+    first whether a full evidence pass is worth it.
     """
     profile = compiled.profile
     listed = _field_id_list(text, compiled.field_ids)

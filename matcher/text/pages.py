@@ -3,8 +3,9 @@
 A long page (a thread, a channel digest, a shop's menu) is scored whole, then part by part
 (:func:`matcher.text.scoring.score_listing_text`); this module says what its parts are
 (:func:`page_parts`), which of them are posts of their own or replies (:data:`POST`,
-:data:`REPLY`, :data:`REPLY_TITLE`), whether cues offer and say how (:func:`says_how`), the name a thread uses
-(:func:`subject`), and reads pictographs as words of the name ("🇬🇧" as "UK").
+:data:`REPLY`, :data:`REPLY_TITLE`), whether cues offer and say how (:func:`says_how`), who speaks
+in a chat (:func:`speakers`), the name a thread uses (:func:`subject`), and reads pictographs as
+words of the name ("🇬🇧" as "UK").
 """
 
 from __future__ import annotations
@@ -39,14 +40,16 @@ _SPEAKER: Final = (
     r"|[\w.-]{2,30}\s+\d{1,3}\s+(?:minutes?|hours?|days?|weeks?|months?)\s+ago\b"
     r"|[\w.-]{2,30}\s+[—–-]\s+\d{1,2}:\d{2}\s*[:：]"  # Discord's "name — 13:08:"
     r"|#\d{1,4}\s+opened\s+by\b|>"
-    r"|[A-Za-z\d]{0,3}[\u4e00-\u9fff]{0,4}(?:姐|哥|总|弟|妹|老师|群主|管理员|群友|网友[A-Za-z\d]?|用户[A-Za-z\d]{1,3})[:：]"
+    r"|[A-Za-z\d]{0,3}[\u4e00-\u9fff]{0,4}"  # a nickname: C姐, A总, 群主, 网友B, 用户B
+    r"(?:姐|哥|总|弟|妹|老师|群主|管理员|群友|网友[A-Za-z\d]?|用户[A-Za-z\d]{1,3})[:：]"
     r"|(?:user\s+)?[A-Za-z][\w.]*[\d_-][\w.-]*[:：]"  # a handle: "buyer77:", "ts-lab:"
     r"|\d{1,2}/\d{1,2}/\d{2,4},?\s+\d{1,2}:\d{2}\s*(?:[AaPp][Mm])?\s*-\s*[^:：\n]{1,30}[:：]"
     r"|[^\s:：]{1,20}\s+\d{1,2}:\d{2}(?::\d{2})?(?!\S)"  # QQ: "资源君 10:13:01", its words below
     r"|(?:作者|博主|楼主|up主|UP主)回复|读者“[^”\n]{1,12}”|评论\s*[（(][^）)\n]{1,16}[）)]"
 )
 POST: Final = re.compile(
-    rf"\s*(?:[•▍▸▪◆]|(?:[>*·-]\s*|#\d{{1,4}}\s+)?(?:{_SPEAKER}|沙发|评论|@[\w-]{{2,30}}|▲\s*\d+|\d{{1,2}}[.、)]\s*\S"
+    rf"\s*(?:[•▍▸▪◆]|(?:[>*·-]\s*|#\d{{1,4}}\s+)?(?:{_SPEAKER}|沙发|评论|@[\w-]{{2,30}}|▲\s*\d+"
+    r"|\d{1,2}[.、)]\s*\S"
     r"|(?:[Tt]ier|规格|套餐|SKU)\s*\d{{1,2}}\b))"
 )
 # A reply or a chat line, which answers the thread's subject (not a shop's item or a digest's
@@ -60,19 +63,7 @@ _NOT_A_NAME: Final = re.compile(
     r"\[[^\]\n]*\]|[\d\s:：/.,()（）\[\]>*·-]|(?<![a-z])[ap]m(?![a-z])", re.I
 )
 _NO_SPEAKER: Final = frozenset(
-    {
-        "楼",
-        "楼主",
-        "回复",
-        "reply",
-        "Reply",
-        "replies",
-        "answer",
-        "Answer",
-        "comment",
-        "Comment",
-        "回答",
-    }
+    {"楼", "楼主", "回复", "回答", "reply", "replies", "answer", "comment"}
 )
 # A line drawn between posts: dashes, rules, stars
 _RULE: Final = re.compile(r"[-—–_=*~·.•─━]{3,}")
@@ -114,7 +105,8 @@ def subject(title: str, text: str, compiled: CompiledProfile) -> str:
 def speakers(parts: list[str]) -> dict[str, list[str]]:
     """The chat lines of each speaker who wrote two or more (a speaker is the line's opening, the
     time, date and digits left out: "[4/17/2026 11:04 PM] 阿明#0831:", "资源君 10:13:01" and
-    "2026-09-11 20:05:12 顺风数据(38xxxxx019)" are 阿明#, 资源君 and 顺风数据xxxxx). Floors and numbered replies (2楼, 回复3) are different people and are left out."""
+    "2026-09-11 20:05:12 顺风数据(38xxxxx019)" are 阿明#, 资源君 and 顺风数据xxxxx). Floors and
+    numbered replies (2楼, 回复3) are different people and are left out."""
     said: dict[str, list[str]] = {}
     for part in parts:
         match = REPLY.match(part)
@@ -126,7 +118,7 @@ def speakers(parts: list[str]) -> dict[str, list[str]]:
             word = _WORD.match(part, match.end())  # or "time name(qq) words", as QQ writes
             opening = part[: colon.end() if colon else word.end() if word else match.end()]
         who = _NOT_A_NAME.sub("", opening)
-        if who and who not in _NO_SPEAKER:
+        if who and who.casefold() not in _NO_SPEAKER:
             said.setdefault(who, []).append(part)
     return {who: lines for who, lines in said.items() if len(lines) >= 2}
 
@@ -145,8 +137,9 @@ def pictographs_read(text: str) -> str:
 
 def page_parts(text: str) -> list[str]:
     """The parts of a page: its lines (not blank ones or rules), at most :data:`MAX_PARTS`
-    (neighbouring parts are joined when there are more). A short line ("Edit:", "2楼") and a line that only says who posts
-    ("OP (u/name) · 14 points") join the next line, unless the next line is a post of its own."""
+    (neighbouring parts are joined when there are more). A short line ("Edit:", "2楼") and a line
+    that only says who posts ("OP (u/name) · 14 points") join the next line, unless the next line
+    is a post of its own."""
     parts: list[str] = []
     pending = ""
     for line in text[:MAX_TEXT_CHARS].splitlines():

@@ -24,9 +24,9 @@ _CLAUSE_END: Final = re.compile(r".*[.,;:!?。\n]", re.DOTALL)
 # 官方申请" (a course's simulated rows, and where the real ones come from)
 _DISOWNED: Final = re.compile(r"[^,.;:!?。;,]{0,8}?(?:无关|请通过|请自行|请向|需自行申请)")
 # A negation right before a cue or a negative context ("no selling", "don't dm me", "不是汇总统计",
-# "not a scam", "skip the 6-month access application", "免去申请流程", "请勿用于发表"): at most two words between
-# it and the term in English, nothing but an auxiliary in Chinese. Negations further back in the
-# clause ("不开发票，…出售") do not reach the term.
+# "not a scam", "skip the 6-month access application", "免去申请流程", "请勿用于发表"): at most two
+# words between it and the term in English, nothing but an auxiliary in Chinese. Negations further
+# back in the clause ("不开发票，…出售") do not reach the term.
 CLOSE_NEGATION: Final = re.compile(
     r"(?:(?<![a-z'])(?:no|not|never|don't|dont|do not|didn't|did not|isn't|won't|will not|cannot"
     r"|can't|without|skip)"
@@ -70,10 +70,10 @@ def negated_close(hit: Hit) -> bool:
 
 def drop_quoted_pitch(body: str, by_group: ByGroup) -> None:
     """Leave out the seller's pitch that a warning or a news report quotes: offer, price, payment
-    and contact inside quotation marks (“…”, ‘…’, "…", '…', 「…」, 『…』) are the seller's words, not the
-    page's ("scam alert: “UKB full 500k, 300u, tg @x” took my money"). The page's own words around
-    the quote still count, and so does a size inside one: a seller echoes the buyers' question
-    ("大家问的“英国那个50万人的队列”", blind5) as often as a warning quotes the pitch."""
+    and contact inside quotation marks (“…”, ‘…’, "…", '…', 「…」, 『…』) are the seller's words, not
+    the page's ("scam alert: “UKB full 500k, 300u, tg @x” took my money"). The page's own words
+    around the quote still count, and so does a size inside one: a seller echoes the buyers'
+    question ("大家问的“英国那个50万人的队列”", blind5) as often as a warning quotes the pitch."""
     quotes = [m.span() for _, m in zip(range(MAX_QUOTES), _QUOTE.finditer(body), strict=False)]
     if not quotes:
         return
