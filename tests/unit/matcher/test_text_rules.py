@@ -59,6 +59,8 @@ RULES = [
     ("a seller's takedown", "Grabbed the UKB dump before the takedown. DM me and I'll send a torrent", LEAK),
     ("a tracker's takedowns", "How we track UKB re-uploads: sellers dropped the name within days of "
      "the first takedowns; we report them through each platform's IP channel", RELATED),
+    ("pinyin no need to apply", "UKB shu ju quan liang, bu yong shen qing, si liao", LEAK),
+    ("pinyin how to apply", "ying guo sheng wu yin hang de shu ju zen me shen qing a", RELATED),
     ("ex-postdoc", "Have UKB access, can pull any fields for you. Ex-postdoc, you send field IDs, I send "
      "the CSV", LEAK),
     ("another meaning nearby", "UKB-10 接线端子 导轨式 现货 ¥99\n同系列型号: UKB-2.5 / UKB-4 / UKB-6", UNRELATED),
