@@ -430,14 +430,14 @@ def score_listing_text(*, title: str, text: str, profile: CohortProfile) -> Text
         return whole
     if any(("negative", group) in groups for group in ABSOLUTE_NEGATIVES):
         return whole  # "no data included", a README: true of every part
-    compiled = compile_profile(profile)
+    thread: list[str] = []  # the thread's name for the cohort, read once when a reply needs it
     if REPLY_TITLE.match(title):
         # a reply under the thread's title: "Re: WTB UK Biobank" is the opener's intent, not the
         # replier's ("I have it, can send the tsv, PM me"); read with the name the thread uses
-        thread_name = subject(title, text, compiled)
+        thread.append(subject(title, text, compile_profile(profile)))
         reply = (
-            score_normalised(listing_body(title=thread_name, text=text), profile)
-            if thread_name
+            score_normalised(listing_body(title=thread[0], text=text), profile)
+            if thread[0]
             else whole
         )
         if reply.verdict is TextVerdict.LEAK_OFFER:
@@ -455,7 +455,6 @@ def score_listing_text(*, title: str, text: str, profile: CohortProfile) -> Text
     # a shop item) can still offer; a paragraph of an article that quotes a listing cannot
     posts_only = any(("negative", group) in groups for group in PAGE_WIDE_NEGATIVES)
     best: tuple[int, TextScore] | None = None
-    thread: list[str] = []  # the thread's name for the cohort, read at the first reply
     for number, part in enumerate(parts, start=1):
         if posts_only and not POST.match(part):
             continue
