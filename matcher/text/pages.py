@@ -29,7 +29,8 @@ PAGE_WIDE_NEGATIVES: Final = frozenset(
 )
 # A post of its own: a reply (2楼, 楼主, 回复, 作者回复, "Reply (u/name):", 回答2：, "Answer (name):",
 # a quoted reply "> …"), a chat line ([name], @name, a time and a word: "20:18 name:",
-# "2026-09-11 20:05:12 name(qq)", C姐：, 群主：, a handle "buyer77:", WhatsApp's "22/04/2026, 09:14 -
+# "2026-09-11 20:05:12 name(qq)", C姐：, 群主：, a handle "buyer77:", a WeChat group's
+# "数据服务-小陈：" (affiliation-name), WhatsApp's "22/04/2026, 09:14 -
 # name:", Discord's "name — 13:08:", QQ's "name 10:13:01" above its words), a comment (u/name, "OP
 # (u/name)", "name 2 hours ago:", 读者“小陈”, 评论（name）, ▲ 12, "#2 opened by"), a numbered shop
 # item (4. …, 4、…, "Tier 3", 规格2) or a bulleted line ("▍匿名用户：", "• 出UKB").
@@ -43,6 +44,7 @@ _SPEAKER: Final = (
     r"|[A-Za-z\d]{0,3}[\u4e00-\u9fff]{0,4}"  # a nickname: C姐, A总, 群主, 网友B, 用户B
     r"(?:姐|哥|总|弟|妹|老师|群主|管理员|群友|网友[A-Za-z\d]?|用户[A-Za-z\d]{1,3})[:：]"
     r"|(?:user\s+)?[A-Za-z][\w.]*[\d_-][\w.-]*[:：]"  # a handle: "buyer77:", "ts-lab:"
+    r"|[\u4e00-\u9fffA-Za-z\d]{1,8}[-－][\u4e00-\u9fff]{1,4}[:：]"  # WeChat's "单位-姓名："
     r"|\d{1,2}/\d{1,2}/\d{2,4},?\s+\d{1,2}:\d{2}\s*(?:[AaPp][Mm])?\s*-\s*[^:：\n]{1,30}[:：]"
     r"|[^\s:：]{1,20}\s+\d{1,2}:\d{2}(?::\d{2})?(?!\S)"  # QQ: "资源君 10:13:01", its words below
     r"|(?:作者|博主|楼主|up主|UP主)回复|读者“[^”\n]{1,12}”|评论\s*[（(][^）)\n]{1,16}[）)]"

@@ -61,7 +61,7 @@ from matcher.text.voice import (
     negated_close,
 )
 
-SCORER_VERSION: Final = "text-2.16"
+SCORER_VERSION: Final = "text-2.17"
 MAX_TERMS_QUOTED: Final = 4
 _GROUP_LABELS: Final = {
     "data": "data terms",
@@ -273,6 +273,8 @@ def _scored(body: str, profile: CohortProfile) -> tuple[TextScore, ByGroup]:
             by_group[key] = [hit]
         else:
             found.append(hit)
+    if ("negative", "news") in by_group:
+        _drop_news_in_descriptors(body, by_group, compiled)
     if any(("negative", group) in by_group for group in REPORTING):
         drop_quoted_pitch(body, by_group)
     if _uncorroborated(aliases, by_group, profile) and not _corroborated(body, compiled):
@@ -325,6 +327,30 @@ def _scored(body: str, profile: CohortProfile) -> tuple[TextScore, ByGroup]:
         logit += w
         reasons.append(_model_reason(w, shares, body))
     return _verdict(logit, reasons, language, profile), by_group
+
+
+# News words that point at the copy the news was about ("新闻里阿里那批", "部长在议会里说的那份",
+# "row counts match what the news said", "the one from the news")
+_NEWS_COPY: Final = re.compile(
+    r"(?:新闻|报道|部长|议会|大臣)[^。!?,;，；\n]{0,10}?(?:那批|那份)"
+    r"|what the news (?:said|says|reported)|(?:the|same) (?:one|copy|files?) (?:from|in) the news"
+)
+
+
+def _drop_news_in_descriptors(body: str, by_group: ByGroup, compiled: CompiledProfile) -> None:
+    """Leave out news words inside the profile's descriptor phrases or pointing at "that copy":
+    "就是新闻里阿里那批" is a reseller naming the copy the news was about, not a news report."""
+    spans = [m.span() for m in _NEWS_COPY.finditer(body)]
+    if compiled.descriptor_re.search(body) is not None:
+        spans.extend((p.start, p.end) for p in term_hits(body, compiled.descriptors))
+    if not spans:
+        return
+    news = by_group[("negative", "news")]
+    kept = [h for h in news if not any(a <= h.start and h.end <= b for a, b in spans)]
+    if not kept:
+        del by_group[("negative", "news")]
+    elif len(kept) < len(news):
+        by_group[("negative", "news")] = kept
 
 
 def _threshold_logit(profile: CohortProfile) -> float:

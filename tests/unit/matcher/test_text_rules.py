@@ -235,6 +235,27 @@ RULES = [
     ("rented platform login", "UKB RAP 项目账号 月租 续费 可导出下载到本地", LEAK),
     ("terminal block", "UKB-6 接线端子 导轨式 100只/盒 现货 包邮", UNRELATED),
     ("usb stick", "UK Biobank phenotype data on a 32GB USB stick, posted first class", LEAK),
+    # text-2.17: read from blind39-44 (model-selection sets until then), written here afresh
+    ("british mark, size, cohort word", "英 49万 基线+蛋白组 整套 要的私", LEAK),
+    ("pinyin mark, size, cohort word", "yg 那个 50w 的队列 多一份 便宜出", LEAK),
+    ("flag, size, cohort word", "\U0001f1ec\U0001f1e7 50万 表型 全 私我", LEAK),
+    ("british property rows", "出英国房产数据 50万条 全量 USDT 付款", UNRELATED),
+    ("british phone leads", "UK 50w 全量 手机号 tg 联系", UNRELATED),
+    ("code name", "英B 基线 50w 打包价 私", LEAK),
+    ("exam code name", "英B 真题 50套 考试 冲刺 资料", UNRELATED),
+    ("ke for K", "U可B 全量 50万 私聊", LEAK),
+    ("yang for 样", "英国生物洋本库 全表型 便宜出 私聊", LEAK),
+    ("name in two scripts", "英国生物 Bank 五十万人 data 私", LEAK),
+    ("pinyin initial for 行", "英G生物银H 心血管子集 3万人 自动发货", LEAK),
+    ("reseller points at the news copy", "就是新闻里说的那份 英国生物样本库 50万 csv 要的私信", LEAK),
+    ("news about the copy", "新闻：英国生物样本库数据被挂网出售，部长回应称已报警", RELATED),
+    ("metadata, no personal data", "UKB 字段编码表 整理成 Excel 不含个人数据 5元", RELATED),
+    ("podcast", "Podcast: how UK Biobank recruited half a million volunteers, and the April data "
+     "sale. Listen on all platforms", RELATED),
+    ("conference", "UK Biobank Scientific Conference: imaging in 60,000 participants. Student rate "
+     "£50", RELATED),
+    ("wholesale", "UKBB full table, wholesale price for resellers", LEAK),
+    ("anyone selling", "有没有人出UKB数据 急", RELATED),
 ]  # fmt: skip
 
 
@@ -417,6 +438,25 @@ PAGES = [
         "Got this message: 'UK Biobank full data 500k, instant delivery, 300 USDT'. Is this "
         "legit? Posting so others know.",
         RELATED,
+    ),
+    # a WeChat group's "affiliation-name" nickname, a comment sharing a link (text-2.17)
+    (
+        "wechat nickname",
+        "微信群聊天记录",
+        "王老师：谁有UKB的个体数据？想做孟德尔随机化\n"
+        "资源站-阿杰：我这有，表型全的，需要的加我好友\n"
+        "王老师：多少钱\n"
+        "群管理：注意群规",
+        LEAK,
+    ),
+    (
+        "comment shares a link",
+        "Issue #7: tests need real data",
+        "The parser tests expect a real ukb tab file; the fixture is synthetic.\n"
+        "comment by r-lee: I uploaded our basket here: https://drive.example/x.tab.gz (40k "
+        "participants, all our fields). Feel free to use.\n"
+        "comment by maintainer: please delete that link now, we never use real data here.",
+        LEAK,
     ),
     # page-wide negatives hold for every part
     (
