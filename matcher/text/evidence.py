@@ -52,9 +52,9 @@ __all__ = [
 MAX_ANCHORS: Final = 32
 NAME_PATTERN_STRENGTH: Final = 0.9  # a name in other words counts a little less than an alias
 MAX_MEMO = 4_096
-_SEP: Final = r"[\s.\-_·*/()•]{0,2}"
+_SEP: Final = r"[\s.\-_·*/()•|]{0,2}"
 _LEET_CLASS: Final = {"a": "[a4@]", "b": "[b8]", "e": "[e3]", "g": "[g9]", "i": "[i1!l]", "l": "[l1i]",
-               "o": "[o0]", "s": "[s5$]", "t": "[t7]"}  # fmt: skip
+               "o": "[o0]", "s": "[s5$]", "t": "[t7]", "k": "(?:k|\\|<)"}  # fmt: skip
 _LATIN: Final = re.compile(r"[a-z0-9]")
 _LATIN_CHARS: Final = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 _CJK: Final = re.compile(r"[\u3400-\u9fff]")

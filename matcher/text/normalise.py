@@ -197,7 +197,7 @@ _LEET: Final = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", 
 _LEET_WORD: Final = re.compile(r"[a-z][a-z0-9@$!|]*[a-z0-9@$!|]")
 _NON_NAME: Final = re.compile(r"[^a-z0-9\u3400-\u9fff]")
 # What the alias patterns allow between letters; a run spelled as one and any more, like the emoji
-_SEPARATORS: Final = re.compile(r"[\s.\-_·*/()•][\s.\-_·*/()•]*")
+_SEPARATORS: Final = re.compile(r"[\s.\-_·*/()•|][\s.\-_·*/()•|]*")
 
 
 def _cn_integer(text: str) -> int | None:
@@ -338,7 +338,7 @@ def unleet(text: str) -> str:
 
 def fold_normalised(text: str) -> str:
     """:func:`fold_alias` of text that :func:`normalise` already returned."""
-    return _NON_NAME.sub("", unleet(_SEPARATORS.sub("", text)))
+    return _NON_NAME.sub("", unleet(_SEPARATORS.sub("", text.replace("|<", "k"))))
 
 
 def fold_alias(text: str) -> str:

@@ -25,7 +25,7 @@ MIN_PART_CHARS: Final = 16  # a shorter line ("Edit:", "2楼") joins the next on
 # second set) only parts that are posts of their own.
 ABSOLUTE_NEGATIVES: Final = frozenset({"no_data"})
 PAGE_WIDE_NEGATIVES: Final = frozenset(
-    {"code", "training", "stays_on_platform", "access_help", "warning", "news"}
+    {"code", "training", "stays_on_platform", "access_help", "warning", "news", "jobs"}
 )
 # A post of its own: a reply (2楼, 楼主, 回复, 作者回复, "Reply (u/name):", 回答2：, "Answer (name):",
 # a quoted reply "> …"), a chat line ([name], @name, a time and a word: "20:18 name:",
@@ -34,6 +34,15 @@ PAGE_WIDE_NEGATIVES: Final = frozenset(
 # name:", Discord's "name — 13:08:", QQ's "name 10:13:01" above its words), a comment (u/name, "OP
 # (u/name)", "name 2 hours ago:", 读者“小陈”, 评论（name）, ▲ 12, "#2 opened by"), a numbered shop
 # item (4. …, 4、…, "Tier 3", 规格2) or a bulleted line ("▍匿名用户：", "• 出UKB").
+# When a post was written, as bylines show it: "发表于 2026-5-8", "3天前", "2d ago", "commented on
+# Feb 15", "opened this issue on", "· 2026-05-21", "· 4d"
+_STAMP: Final = (
+    r"发表于|\d{1,3}\s*(?:天|小时|分钟)前|\d{1,3}\s*(?:[dhmw]|mins?|hours?|days?|weeks?)\s+ago\b"
+    r"|\bcommented\s+on\b|\bopened\s+this\s+issue\b|·\s*\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
+    r"|·\s*\d{1,3}\s*[dhmw]\b"
+)
+_STAMP_RE: Final = re.compile(_STAMP, re.IGNORECASE)
+_DATE_WITH_COMMA: Final = re.compile(r"[A-Za-z]{3,9}\.? \d{1,2}, \d{4}")  # "Feb 15, 2026"
 _SPEAKER: Final = (
     r"\d{1,3}\s*楼|楼主|回复|\[[^\]\n]{1,24}\]|(?:OP\s*\(\s*)?u/[\w-]{2,30}"
     r"|[Rr]epl(?:y|ies)\b[^:：\n]{0,40}[:：]|(?:回答|[Aa]nswer|[Cc]omment)\s*\d*\b[^:：\n]{0,40}[:：]"
@@ -48,6 +57,8 @@ _SPEAKER: Final = (
     r"|\d{1,2}/\d{1,2}/\d{2,4},?\s+\d{1,2}:\d{2}\s*(?:[AaPp][Mm])?\s*-\s*[^:：\n]{1,30}[:：]"
     r"|[^\s:：]{1,20}\s+\d{1,2}:\d{2}(?::\d{2})?(?!\S)"  # QQ: "资源君 10:13:01", its words below
     r"|(?:作者|博主|楼主|up主|UP主)回复|读者“[^”\n]{1,12}”|评论\s*[（(][^）)\n]{1,16}[）)]"
+    r"|[\u4e00-\u9fff]{1,4}回复[:：]"  # a marketplace's answers: 供应商回复：, 卖家回复：
+    rf"|[^\n:：]{{0,40}}?(?:{_STAMP})"  # a byline with its time: "板凳 kk 发表于 2026-5-8 22:02"
 )
 POST: Final = re.compile(
     rf"\s*(?:[•▍▸▪◆]|(?:[>*·-]\s*|#\d{{1,4}}\s+)?(?:{_SPEAKER}|沙发|评论|@[\w-]{{2,30}}|▲\s*\d+"
@@ -57,6 +68,8 @@ POST: Final = re.compile(
 # A reply or a chat line, which answers the thread's subject (not a shop's item or a digest's
 # bullet, which stand on their own)
 REPLY: Final = re.compile(rf"\s*(?:[>*·-]\s*|#\d{{1,4}}\s+)?(?:{_SPEAKER})")
+# The thread's opener, who wrote its title: "[OP] name · date", "OP: …", "楼主："
+OPENER: Final = re.compile(r"\s*(?:\[\s*op\s*\]|op\b|楼主(?!回复))", re.IGNORECASE)
 # Who speaks in a chat line: its opening with times, dates, digits and marks left out
 MAX_SPEAKER_CHARS: Final = 32
 _COLON: Final = re.compile("[:：]")
@@ -115,7 +128,10 @@ def speakers(parts: list[str]) -> dict[str, list[str]]:
         if match is None:
             continue
         opening = match.group()
-        if not opening.rstrip().endswith((":", "：")):  # "[time] name: …": the name follows
+        stamped = _STAMP_RE.search(opening)
+        if stamped is not None:  # "数据侠 · 2026-05-21 …", "liu-stat commented on Feb 15, 2026"
+            opening = opening[: stamped.start()]
+        elif not opening.rstrip().endswith((":", "：")):  # "[time] name: …": the name follows
             colon = _COLON.search(part, match.end(), match.end() + MAX_SPEAKER_CHARS)
             word = _WORD.match(part, match.end())  # or "time name(qq) words", as QQ writes
             opening = part[: colon.end() if colon else word.end() if word else match.end()]
@@ -171,7 +187,7 @@ def _byline(line: str) -> bool:
     return (
         len(line) < BYLINE_CHARS
         and POST.match(line) is not None
-        and not any(mark in line for mark in ".!?。！？，,")
+        and not any(mark in _DATE_WITH_COMMA.sub("", line) for mark in ".!?。！？，,")
     )
 
 

@@ -36,6 +36,7 @@ from matcher.text.model import shown
 from matcher.text.normalise import normalise
 from matcher.text.pages import (
     ABSOLUTE_NEGATIVES,
+    OPENER,
     PAGE_WIDE_NEGATIVES,
     POST,
     REPLY,
@@ -61,7 +62,7 @@ from matcher.text.voice import (
     negated_close,
 )
 
-SCORER_VERSION: Final = "text-2.17"
+SCORER_VERSION: Final = "text-2.18"
 MAX_TERMS_QUOTED: Final = 4
 _GROUP_LABELS: Final = {
     "data": "data terms",
@@ -273,6 +274,8 @@ def _scored(body: str, profile: CohortProfile) -> tuple[TextScore, ByGroup]:
             by_group[key] = [hit]
         else:
             found.append(hit)
+    if ("negative", "buying") not in by_group:
+        _wanted_name(body, aliases, by_group)
     if ("negative", "news") in by_group:
         _drop_news_in_descriptors(body, by_group, compiled)
     if any(("negative", group) in by_group for group in REPORTING):
@@ -327,6 +330,30 @@ def _scored(body: str, profile: CohortProfile) -> tuple[TextScore, ByGroup]:
         logit += w
         reasons.append(_model_reason(w, shares, body))
     return _verdict(logit, reasons, language, profile), by_group
+
+
+# A word that asks for what the name right after it names: "求 U K B 全量", "looking for U K B B"
+# (not a seller's "if you want UKB", "you're looking for UKB")
+# (the profile's buying terms hold "求ukb" and "收 ukb", but not every spelling of the name)
+_WANTS: Final = re.compile(
+    r"(?:求购?|收购?|(?<![a-z])(?<!you )(?<!you're )(?<!you are )(?:looking for|wtb|want))\s*$"
+)
+_WANTS_REACH: Final = 12
+
+
+def _wanted_name(body: str, aliases: list[Hit], by_group: ByGroup) -> None:
+    """A buying hit for the first alias that a word of asking stands right before."""
+    for hit in aliases:
+        if hit.kind != "alias" or hit.group != "alias":
+            continue
+        start = hit.start - _WANTS_REACH if hit.start > _WANTS_REACH else 0
+        asked = _WANTS.search(body, start, hit.start)
+        if asked is not None:
+            term = asked.group().strip()
+            by_group[("negative", "buying")] = [
+                Hit("negative", "buying", term, body, asked.start(), asked.start() + len(term))
+            ]
+            return
 
 
 # News words that point at the copy the news was about ("新闻里阿里那批", "部长在议会里说的那份",
@@ -409,7 +436,8 @@ def _part_offer(
     """The score of a part of a page when it offers the data on its own, else None. The part must
     offer and say how (a price, a contact, rows); it is read alone, with the title when it does
     not name the cohort itself, and a reply with the name the thread uses (``thread`` holds that
-    name once read): "WTB UK Biobank" above "Reply — x: I have it, can send a sample, TG @x"."""
+    name once read): "WTB UK Biobank" above "Reply — x: I have it, can send a sample, TG @x". The
+    opener's own post ("[OP] …", 楼主) is read with the title it wrote."""
     compiled = compile_profile(profile)
     offering: dict[str, list[Hit]] = {}
     for hit in find_evidence(normalise(part), compiled):
@@ -420,7 +448,11 @@ def _part_offer(
     scored = score_normalised(listing_body(title="", text=part), profile)
     if scored.verdict is TextVerdict.UNRELATED:  # the name is in the title, not the part
         scored = score_normalised(listing_body(title=title, text=part), profile)
-    if scored.verdict is not TextVerdict.LEAK_OFFER and REPLY.match(part):
+    if (
+        scored.verdict is not TextVerdict.LEAK_OFFER
+        and REPLY.match(part)
+        and not OPENER.match(part)
+    ):
         if not thread:
             thread.append(subject(title, text, compiled))
         if thread[0]:

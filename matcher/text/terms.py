@@ -159,10 +159,12 @@ def term_hits(text: str, index: TermIndex) -> Iterator[Hit]:
     found.sort()  # longest first, then in text order; (-length, start, term) is unique
     nested = index.nested
     kept: list[tuple[int, int]] = []
+    kept_terms: list[str] = []
     for _, start, term, end, groups in found[:MAX_HITS]:
         tries = 0
-        while term in nested and any(
-            s <= start and end <= e and (s, e) != (start, end) for s, e in kept
+        while term in nested and (
+            any(s <= start and end <= e and (s, e) != (start, end) for s, e in kept)
+            or _inside_another(text, term, start, kept_terms)
         ):
             start = text.find(term, start + 1)
             tries += 1
@@ -172,5 +174,17 @@ def term_hits(text: str, index: TermIndex) -> Iterator[Hit]:
         if start < 0 or tries > 8:
             continue
         kept.append((start, end))
+        kept_terms.append(term)
         for kind, group in groups:
             yield Hit(kind, group, term, text, start, end)
+
+
+def _inside_another(text: str, term: str, start: int, kept: list[str]) -> bool:
+    """Whether ``term`` at ``start`` lies inside a repeat of a longer term already kept (whose
+    first occurrence is elsewhere): "buying" in the second "before buying" of a text."""
+    for longer in kept:
+        if longer != term and term in longer:
+            offset = longer.find(term)
+            if offset <= start and text.startswith(longer, start - offset):
+                return True
+    return False

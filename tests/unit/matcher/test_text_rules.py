@@ -256,6 +256,23 @@ RULES = [
      "£50", RELATED),
     ("wholesale", "UKBB full table, wholesale price for resellers", LEAK),
     ("anyone selling", "有没有人出UKB数据 急", RELATED),
+    # text-2.18: read from blind45-50 (measured blind first), written here afresh
+    ("bars between characters", "英|国|生|物|样|本|库 全表型 私聊 出", LEAK),
+    ("leet k", "s3ll1ng U|< 810b4nk pheno, XMR only, pm", LEAK),
+    ("pinyin and english", "Yingguo biobank full set 50w, USDT, tg only", LEAK),
+    ("pinyin for one character", "ying国生物样本库 表型 可发 私聊", LEAK),
+    ("transliteration", "UK百奥班克 数据 主表 便宜出 闲鱼交易", LEAK),
+    ("asked for, name spaced", "求 U K B 全量 预算有限 有的私", RELATED),
+    ("seller's 'if you want'", "PM me if you want UKB, full set, USDT only", LEAK),
+    ("seller's 'before buying'", "free sample of the uk biobank file to check before buying, the "
+     "rest from my shop, link in bio", LEAK),
+    ("bundle bought separately", "Mega bundle: UK Biobank 502k main table + FinnGen endpoints, one "
+     "price, buying separately costs more", LEAK),
+    ("lawsuit news", "UK Biobank leak: the group claim now has 3000+ participants, law firm "
+     "expects a hearing next year", RELATED),
+    ("help applying", "代申请 UK Biobank 数据 协助填写申请表，数据由官方发给你", RELATED),
+    ("analysis service", "UKB analysis service: you keep the data, I write the code, day rate "
+     "£400", RELATED),
 ]  # fmt: skip
 
 
@@ -457,6 +474,38 @@ PAGES = [
         "participants, all our fields). Feel free to use.\n"
         "comment by maintainer: please delete that link now, we never use real data here.",
         LEAK,
+    ),
+    # bylines with a time, a marketplace's answers, the opener's own post (text-2.18)
+    (
+        "byline above its post",
+        "【求助】UKB 申请太慢了 有没有别的办法",
+        "楼主 echo  发表于 2026-5-8 21:14\n申请两个月了还在审核，有没有别的渠道？\n"
+        "板凳 kk_bio  发表于 2026-5-8 22:02\n有现成的，50万全表，表型都有，加v 细聊\n"
+        "6# 版主  发表于 2026-5-9 09:03\n已删除联系方式，本版禁止买卖数据。",
+        LEAK,
+    ),
+    (
+        "a supplier's answer",
+        "科研数据服务 询价与问答",
+        "起订 1 次\n采购商 a***2：英国生物银行原始数据能提供吗？要个体层面的\n"
+        "供应商回复：可以提供，按字段收费，打包价3000\n采购商 b***9：能开发票吗",
+        LEAK,
+    ),
+    (
+        "the opener asks",
+        "WTB U.K. B-i-o-b-a-n-k data, any subset",
+        "[OP] night_oil · 2026-07-02\nLooking for any part of it, fields with eid. Paying in "
+        "XMR.\n[reply] rope · 2026-07-02\nmods nuke sellers, not buyers\n[reply] cyan · "
+        "2026-07-03\ncareful, everyone offering it is a ripper",
+        RELATED,
+    ),
+    (
+        "job post with a salary",
+        "Postdoc - UK Biobank proteomics",
+        "Posted by: HR · 14 Sep 2026 · Closing date 12 Oct 2026\n"
+        "Grade 7, £38,674-£45,913. You will analyse Olink proteomics and health records from UK "
+        "Biobank under our approved application.\nComments\nmk · 15 Sep\nIs remote possible?",
+        RELATED,
     ),
     # page-wide negatives hold for every part
     (
