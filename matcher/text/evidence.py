@@ -91,6 +91,9 @@ class CompiledProfile:
     other_meanings: TermIndex
     name_re: re.Pattern[str] | None  # the profile's name patterns ("the british ... biobank")
     name_needs: Requirement | None  # a pre-check: literals that every name-pattern match holds
+    # each name pattern with its own pre-check: searched one by one, a listing that passes the
+    # pre-check above runs only the patterns whose literals it holds
+    names: tuple[tuple[re.Pattern[str], Requirement | None], ...]
     alias_memo: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -171,6 +174,7 @@ def compile_profile(profile: CohortProfile) -> CompiledProfile:
         other_meanings=index_terms(dict.fromkeys(profile.other_meanings, (("other meaning", ""),))),
         name_re=re.compile(names) if names else None,
         name_needs=required_literals(names) if names else None,
+        names=tuple((re.compile(p), required_literals(p)) for p in profile.name_patterns),
     )
 
 
@@ -208,13 +212,21 @@ def find_named(text: str, compiled: CompiledProfile) -> Hit | None:
     """The first hit of the profile's name patterns: the cohort named in other words.
 
     Text without any of the patterns' required literals (:mod:`~matcher.text.prefilter`) cannot
-    match, and most listings that reach this point name nothing: they skip the search.
+    match, and most listings that reach this point name nothing: they skip the search; the others
+    run only the patterns whose own literals they hold. The hit is the leftmost match of all
+    patterns (the first pattern's at a tie), as one alternation of them would find.
     """
     if compiled.name_re is None:
         return None
     if compiled.name_needs is not None and not may_match(text, compiled.name_needs):
         return None
-    match = compiled.name_re.search(text)
+    match: re.Match[str] | None = None  # the leftmost match, the first pattern's at a tie
+    for pattern, needs in compiled.names:
+        if needs is not None and not may_match(text, needs):
+            continue
+        found = pattern.search(text)
+        if found is not None and (match is None or found.start() < match.start()):
+            match = found
     if match is None:
         return None
     return Hit("alias", "pattern", match.group(), text, *match.span(), NAME_PATTERN_STRENGTH)
