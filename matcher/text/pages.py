@@ -35,11 +35,12 @@ PAGE_WIDE_NEGATIVES: Final = frozenset(
 # (u/name)", "name 2 hours ago:", 读者“小陈”, 评论（name）, ▲ 12, "#2 opened by"), a numbered shop
 # item (4. …, 4、…, "Tier 3", 规格2) or a bulleted line ("▍匿名用户：", "• 出UKB").
 # When a post was written, as bylines show it: "发表于 2026-5-8", "3天前", "2d ago", "commented on
-# Feb 15", "opened this issue on", "· 2026-05-21", "· 4d"
+# Feb 15", "opened this issue on", "· 2026-05-21", "· 4d", Zhihu's "赞同 312", a name and a date
+# ("板凳  datagirl  2026-03-18"), "小羊 回复 数据狗"
 _STAMP: Final = (
     r"发表于|\d{1,3}\s*(?:天|小时|分钟)前|\d{1,3}\s*(?:[dhmw]|mins?|hours?|days?|weeks?)\s+ago\b"
     r"|\bcommented\s+on\b|\bopened\s+this\s+issue\b|·\s*\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
-    r"|·\s*\d{1,3}\s*[dhmw]\b"
+    r"|·\s*\d{1,3}\s*[dhmw]\b|赞同\s*\d+|\s\d{4}-\d{1,2}-\d{1,2}(?=\s|$)|\S\s+回复\s+\S"
 )
 _STAMP_RE: Final = re.compile(_STAMP, re.IGNORECASE)
 _DATE_WITH_COMMA: Final = re.compile(r"[A-Za-z]{3,9}\.? \d{1,2}, \d{4}")  # "Feb 15, 2026"
@@ -68,8 +69,10 @@ POST: Final = re.compile(
 # A reply or a chat line, which answers the thread's subject (not a shop's item or a digest's
 # bullet, which stand on their own)
 REPLY: Final = re.compile(rf"\s*(?:[>*·-]\s*|#\d{{1,4}}\s+)?(?:{_SPEAKER})")
-# The thread's opener, who wrote its title: "[OP] name · date", "OP: …", "楼主："
-OPENER: Final = re.compile(r"\s*(?:\[\s*op\s*\]|op\b|楼主(?!回复))", re.IGNORECASE)
+# The thread's opener, who wrote its title: "[OP] name · date", "OP: …", "楼主：", "5楼 楼主 name"
+OPENER: Final = re.compile(
+    r"\s*(?:\[\s*op\s*\]|op\b|(?:\d{1,3}\s*楼\s*)?楼主(?!回复))", re.IGNORECASE
+)
 # Who speaks in a chat line: its opening with times, dates, digits and marks left out
 MAX_SPEAKER_CHARS: Final = 32
 _COLON: Final = re.compile("[:：]")
@@ -80,6 +83,9 @@ _NOT_A_NAME: Final = re.compile(
 _NO_SPEAKER: Final = frozenset(
     {"楼", "楼主", "回复", "回答", "reply", "replies", "answer", "comment"}
 )
+# A chat line "name：…" ("数据搬运工：找我…"): a post when its name opens two or more lines of the
+# page, as a chat's speakers do; a shop's "价格：" or "说明：" opens one
+_NAMED_LINE: Final = re.compile(r"\s*([^\s:：,，。.!?！？]{1,16})\s*[:：]")
 # A line drawn between posts: dashes, rules, stars
 _RULE: Final = re.compile(r"[-—–_=*~·.•─━]{3,}")
 # A line that only says who posts ("OP (u/name) · 14 points", "u/name · MOD"): its post follows
@@ -117,15 +123,52 @@ def subject(title: str, text: str, compiled: CompiledProfile) -> str:
     return named[0].text[named[0].start : named[0].end] if named else ""
 
 
+def chat_names(lines: list[str]) -> frozenset[str]:
+    """The names that open two or more of ``lines`` as "name：…" (a chat's speakers)."""
+    counts: dict[str, int] = {}
+    for line in lines:
+        named = _NAMED_LINE.match(line)
+        if named is not None:
+            name = named.group(1)
+            counts[name] = counts.get(name, 0) + 1
+    return frozenset(
+        name
+        for name, count in counts.items()
+        if count >= 2
+        and len(name) > 1  # "Q:", "A:", "问：" label a Q&A, not who speaks
+        and not name.endswith(("问", "答"))  # "买家问：", "卖家答："
+        and name.casefold() not in _NO_SPEAKER
+        and OPENER.match(name) is None
+    )
+
+
+def chat_line(part: str, names: frozenset[str]) -> bool:
+    """Whether ``part`` opens with one of ``names`` (:func:`chat_names`): "数据搬运工：找我…"."""
+    if not names:
+        return False
+    named = _NAMED_LINE.match(part)
+    return named is not None and named.group(1) in names
+
+
+def is_post(part: str, names: frozenset[str]) -> bool:
+    """Whether ``part`` is a post of its own: a form of :data:`POST`, or a chat line."""
+    return POST.match(part) is not None or chat_line(part, names)
+
+
 def speakers(parts: list[str]) -> dict[str, list[str]]:
     """The chat lines of each speaker who wrote two or more (a speaker is the line's opening, the
     time, date and digits left out: "[4/17/2026 11:04 PM] 阿明#0831:", "资源君 10:13:01" and
     "2026-09-11 20:05:12 顺风数据(38xxxxx019)" are 阿明#, 资源君 and 顺风数据xxxxx). Floors and
-    numbered replies (2楼, 回复3) are different people and are left out."""
+    numbered replies (2楼, 回复3) are different people and are left out. A plain "name：" line
+    counts when its name opens two or more parts (:func:`chat_names`)."""
     said: dict[str, list[str]] = {}
+    names = chat_names(parts)
     for part in parts:
         match = REPLY.match(part)
         if match is None:
+            named = _NAMED_LINE.match(part) if names else None
+            if named is not None and named.group(1) in names:
+                said.setdefault(named.group(1), []).append(part)
             continue
         opening = match.group()
         stamped = _STAMP_RE.search(opening)
@@ -160,11 +203,12 @@ def page_parts(text: str) -> list[str]:
     is a post of its own."""
     parts: list[str] = []
     pending = ""
-    for line in text[:MAX_TEXT_CHARS].splitlines():
-        line = line.strip()
+    lines = [line.strip() for line in text[:MAX_TEXT_CHARS].splitlines()]
+    names = chat_names(lines)
+    for line in lines:
         if not line or _RULE.fullmatch(line):
             continue  # blank, or a rule between posts ("——————", "-----")
-        if pending and POST.match(pending) and POST.match(line):
+        if pending and is_post(line, names) and (is_post(pending, names) or chat_line(line, names)):
             parts.append(pending)  # "3楼: 在哪？" is a post of its own, not the start of "4楼: …"
             pending = ""
         pending = f"{pending} {line}" if pending else line
@@ -172,7 +216,7 @@ def page_parts(text: str) -> list[str]:
             parts.append(pending)
             pending = ""
     if pending:
-        if parts and not POST.match(pending):
+        if parts and not is_post(pending, names):
             parts[-1] = f"{parts[-1]} {pending}"
         else:
             parts.append(pending)

@@ -38,10 +38,12 @@ from matcher.text.pages import (
     ABSOLUTE_NEGATIVES,
     OPENER,
     PAGE_WIDE_NEGATIVES,
-    POST,
     REPLY,
     REPLY_TITLE,
+    chat_line,
+    chat_names,
     has_pictographs,
+    is_post,
     listing_body,
     page_parts,
     pictographs_read,
@@ -62,7 +64,7 @@ from matcher.text.voice import (
     negated_close,
 )
 
-SCORER_VERSION: Final = "text-2.18"
+SCORER_VERSION: Final = "text-2.19"
 MAX_TERMS_QUOTED: Final = 4
 _GROUP_LABELS: Final = {
     "data": "data terms",
@@ -357,9 +359,10 @@ def _wanted_name(body: str, aliases: list[Hit], by_group: ByGroup) -> None:
 
 
 # News words that point at the copy the news was about ("新闻里阿里那批", "部长在议会里说的那份",
+# "被挂出来又被下架的那批", "字段跟新闻里说的一样",
 # "row counts match what the news said", "the one from the news")
 _NEWS_COPY: Final = re.compile(
-    r"(?:新闻|报道|部长|议会|大臣)[^。!?,;，；\n]{0,10}?(?:那批|那份)"
+    r"(?:新闻|报道|部长|议会|大臣|被挂出)[^。!?,;，；\n]{0,10}?(?:那批|那份)|新闻里?说的一样"
     r"|what the news (?:said|says|reported)|(?:the|same) (?:one|copy|files?) (?:from|in) the news"
 )
 
@@ -431,7 +434,12 @@ def _verdict(logit: float, reasons: list[str], language: str, profile: CohortPro
 
 
 def _part_offer(
-    part: str, title: str, text: str, profile: CohortProfile, thread: list[str]
+    part: str,
+    title: str,
+    text: str,
+    profile: CohortProfile,
+    thread: list[str],
+    names: frozenset[str] = frozenset(),
 ) -> TextScore | None:
     """The score of a part of a page when it offers the data on its own, else None. The part must
     offer and say how (a price, a contact, rows); it is read alone, with the title when it does
@@ -450,7 +458,7 @@ def _part_offer(
         scored = score_normalised(listing_body(title=title, text=part), profile)
     if (
         scored.verdict is not TextVerdict.LEAK_OFFER
-        and REPLY.match(part)
+        and (REPLY.match(part) or chat_line(part, names))
         and not OPENER.match(part)
     ):
         if not thread:
@@ -512,11 +520,12 @@ def score_listing_text(*, title: str, text: str, profile: CohortProfile) -> Text
     # news, warnings, help or courses on the page: only a post of its own (a reply, a chat line,
     # a shop item) can still offer; a paragraph of an article that quotes a listing cannot
     posts_only = any(("negative", group) in groups for group in PAGE_WIDE_NEGATIVES)
+    names = chat_names(parts)
     best: tuple[int, TextScore] | None = None
     for number, part in enumerate(parts, start=1):
-        if posts_only and not POST.match(part):
+        if posts_only and not is_post(part, names):
             continue
-        scored = _part_offer(part, title, text, profile, thread)
+        scored = _part_offer(part, title, text, profile, thread, names)
         if scored is not None and (best is None or scored.score > best[1].score):
             best = number, scored
     if best is None:

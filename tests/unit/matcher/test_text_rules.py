@@ -273,6 +273,20 @@ RULES = [
     ("help applying", "代申请 UK Biobank 数据 协助填写申请表，数据由官方发给你", RELATED),
     ("analysis service", "UKB analysis service: you keep the data, I write the code, day rate "
      "£400", RELATED),
+    # text-2.19: read from blind51-56 (measured blind first), written here afresh
+    ("the april copy, unnamed", "That big UK cohort: aged 40-69, I have the April copy. PM offers",
+     LEAK),
+    ("reply to unlock", "[SHARE] UKBB baseline 5k rows, reply to unlock, don't sell it on", LEAK),
+    ("procurement order", "【采购单】英国生物样本库 个体数据 预算5万 请有资源的供应商报价", RELATED),
+    ("willing to pay", "Willing to pay for UK Biobank data this quarter, any legit shortcut?",
+     RELATED),
+    ("unlike us", "Offering an Estonian cohort extract, more complete than UK Biobank, unlike UK "
+     "Biobank it has prescriptions. Price on request", RELATED),
+    ("book chapter", "Hardback, chapter on UK Biobank recruitment, ships from Leeds, £12", RELATED),
+    ("device as used", "Axivity AX3, the one used in UK Biobank, devices wiped, £90 each",
+     RELATED),
+    ("help that keeps the data", "UKB 数据转换 远程指导 数据不出你电脑 ¥100/次", RELATED),
+    ("a course's other cohort size", "出 中国人群队列 51万 基线 比英国UKB更适合 私聊", RELATED),
 ]  # fmt: skip
 
 
@@ -505,6 +519,37 @@ PAGES = [
         "Posted by: HR · 14 Sep 2026 · Closing date 12 Oct 2026\n"
         "Grade 7, £38,674-£45,913. You will analyse Olink proteomics and health records from UK "
         "Biobank under our approved application.\nComments\nmk · 15 Sep\nIs remote possible?",
+        RELATED,
+    ),
+    # a plain "name：" that opens two lines is a chat speaker; Q&A labels are not (text-2.19)
+    (
+        "repeated chat names",
+        "手把手教你用UK Biobank做孟德尔随机化 · 评论区",
+        "作者：小王 · 赞同 1,204\n小满：作者能分享下数据吗\n小王（作者）：数据不能分享，需要自己申请\n"
+        "阿东：写得好\n搬运工：找我，我有全字段，打包价，可以先看样本\n小满：@搬运工 多少钱？\n"
+        "搬运工：@小满 已私你",
+        LEAK,
+    ),
+    (
+        "zhihu answer byline",
+        "国内学生哪里能搞到 UK Biobank 的数据？",
+        "回答1  医学统计  赞同 312\n正规渠道只有一个：提交申请，别信闲鱼。\n"
+        "回答2  搬运工  赞同 3\n我有，全量，加微信 ukb_x，非诚勿扰，支持先看样本。\n"
+        "回答3  在读  赞同 88\n楼上这种千万别买。",
+        LEAK,
+    ),
+    (
+        "the opener on a later floor",
+        "出售中国队列数据，比英国UKB更适合中国人群",
+        "1楼  楼主  数据君\n中国慢性病前瞻性研究基线，51万人，比英国UKB更适合，需要的私。\n"
+        "2楼  小王\n有随访吗\n3楼  楼主  数据君\n懂的都懂，需要的私\n4楼  吧务\n交易受限数据，删帖",
+        RELATED,
+    ),
+    (
+        "q and a labels",
+        "-80 freezer, same model used at UK Biobank",
+        "728L upright freezer, £2,400.\nQ: delivery to Belfast?\nA: yes, +£250\n"
+        "Q: does it come with the racks?\nA: yes, all racks, price firm",
         RELATED,
     ),
     # page-wide negatives hold for every part
