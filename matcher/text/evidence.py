@@ -5,7 +5,7 @@ expressions (built once per profile and cached); :func:`find_evidence` runs them
 text. Patterns are alternations of literals, character classes and bounded repeats of a separator
 class disjoint from the letters around it, so matching stays linear on attacker-written text.
 
-Alias patterns allow up to two separators between letters (``u.k. bio-bank``, ``英 国``) and
+Alias patterns allow up to three separators between letters (``u.k. bio-bank``, ``英 国``) and
 leetspeak digits (``b1obank``). When no alias matches exactly, the text after each anchor
 (``uk``, ``英国``, ``ying``) is compared with the fuzzy aliases by rapidfuzz.
 """
@@ -52,7 +52,7 @@ __all__ = [
 MAX_ANCHORS: Final = 32
 NAME_PATTERN_STRENGTH: Final = 0.9  # a name in other words counts a little less than an alias
 MAX_MEMO = 4_096
-_SEP: Final = r"[\s.\-_·*/()•|]{0,2}"
+_SEP: Final = r"[\s.\-_·*/()•|]{0,3}"
 _LEET_CLASS: Final = {"a": "[a4@]", "b": "[b8]", "e": "[e3]", "g": "[g9]", "i": "[i1!l]", "l": "[l1i]",
                "o": "[o0]", "s": "[s5$]", "t": "[t7]", "k": "(?:k|\\|<)"}  # fmt: skip
 _LATIN: Final = re.compile(r"[a-z0-9]")

@@ -100,7 +100,9 @@ _YING_COUNTRY: Final = re.compile(f"[{_YING}](?=国)")
 # Characters read "yin" that sellers write for 银 in 生物银行 ("生物阴行")
 _YIN_BANK: Final = re.compile("(?<=生物)[阴陰音因引印吟寅淫](?=行)")
 # Characters read "wu" that sellers write for 物 in 生物 ("生屋样本库")
-_WU_THING: Final = re.compile("(?<=生)[屋雾務务误悟舞午武吾坞](?=样本|银行|库|资料)")
+_WU_THING: Final = re.compile("(?<=生)[屋雾務务误悟舞午武吾坞勿](?=样|银行|库|资料)")
+# 夲, a look-alike (and old variant) of 本, in 样本 ("样夲库")
+_BEN_LOOKALIKE: Final = re.compile("(?<=[样羊洋])夲")
 # Characters read "yang" that sellers write for 样 in 生物样本 ("生物羊本库")
 _YANG_SAMPLE: Final = re.compile("(?<=生物)[羊洋杨阳扬央秧](?=本)")
 # Characters read "ke" that sellers write for the K of UKB ("U可B")
@@ -302,12 +304,12 @@ def normalise(text: str) -> str:
 
 
 def disguised_reading(text: str) -> str | None:
-    """Normalised ``text`` read past six disguises, character for character so every position
+    """Normalised ``text`` read past seven disguises, character for character so every position
     stays: accented Latin letters as plain ones ("ü.k. bîobank" → "u.k. biobank"), a character
     read "ying" before 国 as 英 ("鹰国生物样本库" → "英国生物样本库"), one read "yin" in 生物银行 as
     银 ("生物阴行" → "生物银行"), one read "wu" in 生物 as 物 ("生屋样本库"), one read "yang" in
-    生物样本 as 样 ("生物羊本库") and one read "ke" between U and B as K ("u可b" → "ukb"). None
-    when none occurs.
+    生物样本 as 样 ("生物羊本库"), one read "ke" between U and B as K ("u可b" → "ukb") and the
+    look-alike 夲 in 样本 as 本 ("样夲库"). None when none occurs.
 
     Not part of :func:`normalise`: the wording model and the profile's terms read these words as
     they are written ("universitätsklinikum"). The alias search reads a listing this way when
@@ -324,6 +326,8 @@ def disguised_reading(text: str) -> str | None:
         reading = _YIN_BANK.sub("银", reading)
     if "生" in reading:
         reading = _WU_THING.sub("物", reading)
+    if "夲" in reading:
+        reading = _BEN_LOOKALIKE.sub("本", reading)
     if "本" in reading:
         reading = _YANG_SAMPLE.sub("样", reading)
     if "u" in reading:

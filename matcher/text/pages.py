@@ -36,11 +36,12 @@ PAGE_WIDE_NEGATIVES: Final = frozenset(
 # item (4. …, 4、…, "Tier 3", 规格2) or a bulleted line ("▍匿名用户：", "• 出UKB").
 # When a post was written, as bylines show it: "发表于 2026-5-8", "3天前", "2d ago", "commented on
 # Feb 15", "opened this issue on", "· 2026-05-21", "· 4d", Zhihu's "赞同 312", a name and a date
-# ("板凳  datagirl  2026-03-18"), "小羊 回复 数据狗"
+# ("板凳  datagirl  2026-03-18"), "小羊 回复 数据狗", "Answer · Dr. V. Kumar"
 _STAMP: Final = (
     r"发表于|\d{1,3}\s*(?:天|小时|分钟)前|\d{1,3}\s*(?:[dhmw]|mins?|hours?|days?|weeks?)\s+ago\b"
     r"|\bcommented\s+on\b|\bopened\s+this\s+issue\b|·\s*\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
     r"|·\s*\d{1,3}\s*[dhmw]\b|赞同\s*\d+|\s\d{4}-\d{1,2}-\d{1,2}(?=\s|$)|\S\s+回复\s+\S"
+    r"|^(?:answer|reply|comment)\s+·"
 )
 _STAMP_RE: Final = re.compile(_STAMP, re.IGNORECASE)
 _DATE_WITH_COMMA: Final = re.compile(r"[A-Za-z]{3,9}\.? \d{1,2}, \d{4}")  # "Feb 15, 2026"

@@ -64,7 +64,7 @@ from matcher.text.voice import (
     negated_close,
 )
 
-SCORER_VERSION: Final = "text-2.19"
+SCORER_VERSION: Final = "text-2.20"
 MAX_TERMS_QUOTED: Final = 4
 _GROUP_LABELS: Final = {
     "data": "data terms",

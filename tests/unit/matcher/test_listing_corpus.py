@@ -82,7 +82,8 @@ def test_bad_corpus_lines_are_named(line: str, message: str) -> None:
      ("blind40", 67), ("blind41", 80), ("blind42", 80), ("blind43", 67), ("blind44", 80),
      ("blind45", 80), ("blind46", 67), ("blind47", 80), ("blind48", 80), ("blind49", 80),
      ("blind50", 80), ("blind51", 80), ("blind52", 67), ("blind53", 67), ("blind54", 80),
-     ("blind55", 80), ("blind56", 80)],
+     ("blind55", 80), ("blind56", 80), ("blind57", 80), ("blind58", 67), ("blind59", 80),
+     ("blind60", 80), ("blind61", 67), ("blind62", 80)],
 )  # fmt: skip
 def test_seen_blind_splits_stay_above_their_floor(split: str, support: int) -> None:
     """The blind sets informed the rules of text-1.1 (blind), text-1.2 (blind2), text-1.3
@@ -105,8 +106,8 @@ def test_seen_blind_splits_stay_above_their_floor(split: str, support: int) -> N
     (blind36-38), each measured blind first (the corpus README has those numbers), and part of the
     wording model's training data since: blind22-38 0.985-1.000 / 0.955-1.000; probe (not trained
     on) 0.980 / 0.990. Read since text-2.17 (blind39-44, model-selection sets until then) and
-    text-2.18 (blind45-50, measured blind first) and text-2.19 (blind51-56, measured blind
-    first): 0.955-1.000 / 0.955-1.000; probe 0.990 / 0.990.
+    text-2.18 (blind45-50), text-2.19 (blind51-56) and text-2.20 (blind57-62), each batch
+    measured blind first: 0.955-1.000 / 0.955-1.000; probe 0.990 / 0.990.
     """
     report = evaluate(parse_corpus(load(split), source=f"{split}.jsonl"), default_profile())
     leak = report.metric("leak-offer")

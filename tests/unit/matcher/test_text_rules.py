@@ -287,6 +287,15 @@ RULES = [
      RELATED),
     ("help that keeps the data", "UKB 数据转换 远程指导 数据不出你电脑 ¥100/次", RELATED),
     ("a course's other cohort size", "出 中国人群队列 51万 基线 比英国UKB更适合 私聊", RELATED),
+    # text-2.20: read from blind57-62 (measured blind first), written here afresh
+    ("look-alike characters", "英国生勿样夲库 全量 现货 网盘秒发", LEAK),
+    ("three separators", "U . K   B i o b a n k full set, 500k, $400 in LTC, pm", LEAK),
+    ("sound-alike name", "custom extracts from the yoo-kay bio bank, any fields, CSV in 48h, for a fee",
+     LEAK),
+    ("a solicitation reported", "有人私信我卖UKB全套数据，价格1500，应该向哪里举报？", RELATED),
+    ("asking for a copy", "博主能发一份转好的UKB数据吗", RELATED),
+    ("consumer panel", "UK market research panel, 500,000 participants, survey responses 2019-2025",
+     RELATED),
 ]  # fmt: skip
 
 
@@ -551,6 +560,15 @@ PAGES = [
         "728L upright freezer, £2,400.\nQ: delivery to Belfast?\nA: yes, +£250\n"
         "Q: does it come with the racks?\nA: yes, all racks, price firm",
         RELATED,
+    ),
+    (
+        "answer byline",
+        "Q&A: How can I access UK Biobank data for my thesis?",
+        "Question · S. Okafor\nHow can I access UK Biobank data?\n"
+        "Answer · L. Bennett\nRegister on the Access Management System and apply.\n"
+        "Answer · Dr. K\nI can share the dataset I used (450k participants). Send me your email and "
+        "I will transfer it.\nReply · L. Bennett\nSharing outside an application is not permitted.",
+        LEAK,
     ),
     # page-wide negatives hold for every part
     (
