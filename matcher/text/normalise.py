@@ -107,6 +107,16 @@ _BEN_LOOKALIKE: Final = re.compile("(?<=[样羊洋])夲")
 _YANG_SAMPLE: Final = re.compile("(?<=生物)[羊洋杨阳扬央秧](?=本)")
 # Characters read "ke" that sellers write for the K of UKB ("U可B")
 _KAY_LETTER: Final = re.compile("(?<=u)[可克科课刻客](?=b)")
+# The disguises read in this order: a character every match needs (a cheap test), the pattern,
+# what it reads as
+_DISGUISES: Final = (
+    ("国", _YING_COUNTRY, "英"),
+    ("行", _YIN_BANK, "银"),
+    ("生", _WU_THING, "物"),
+    ("夲", _BEN_LOOKALIKE, "本"),
+    ("本", _YANG_SAMPLE, "样"),
+    ("u", _KAY_LETTER, "k"),
+)
 _TRADITIONAL_RE: Final = re.compile("[" + TRADITIONAL_CHARS + "]")
 # Emoji and pictographs (flags, symbols, dingbats) dropped between Chinese characters
 # ("英🇬🇧国生🧬物"), read as a space elsewhere ("uk🧬biobank").
@@ -320,18 +330,9 @@ def disguised_reading(text: str) -> str | None:
     reading = text
     if _ACCENTED_RE.search(reading):
         reading = reading.translate(_ACCENT_TABLE)
-    if "国" in reading:
-        reading = _YING_COUNTRY.sub("英", reading)
-    if "行" in reading:
-        reading = _YIN_BANK.sub("银", reading)
-    if "生" in reading:
-        reading = _WU_THING.sub("物", reading)
-    if "夲" in reading:
-        reading = _BEN_LOOKALIKE.sub("本", reading)
-    if "本" in reading:
-        reading = _YANG_SAMPLE.sub("样", reading)
-    if "u" in reading:
-        reading = _KAY_LETTER.sub("k", reading)
+    for needed, disguise, read_as in _DISGUISES:
+        if needed in reading:
+            reading = disguise.sub(read_as, reading)
     return None if reading == text else reading
 
 
