@@ -200,8 +200,9 @@ def pictographs_read(text: str) -> str:
 def page_parts(text: str) -> list[str]:
     """The parts of a page: its lines (not blank ones or rules), at most :data:`MAX_PARTS`
     (neighbouring parts are joined when there are more). A short line ("Edit:", "2楼") and a line
-    that only says who posts ("OP (u/name) · 14 points") join the next line, unless the next line
-    is a post of its own."""
+    that only says who posts ("OP (u/name) · 14 points", "板凳 kk 发表于 2026-5-8") join the next
+    line, unless both are posts of their own or the next is a chat speaker's line
+    (:func:`chat_names`)."""
     parts: list[str] = []
     pending = ""
     lines = [line.strip() for line in text[:MAX_TEXT_CHARS].splitlines()]

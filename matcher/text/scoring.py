@@ -335,8 +335,8 @@ def _scored(body: str, profile: CohortProfile) -> tuple[TextScore, ByGroup]:
 
 
 # A word that asks for what the name right after it names: "求 U K B 全量", "looking for U K B B"
-# (not a seller's "if you want UKB", "you're looking for UKB")
-# (the profile's buying terms hold "求ukb" and "收 ukb", but not every spelling of the name)
+# (the profile's buying terms hold "求ukb" and "收 ukb", not every spelling of the name); not a
+# seller's "if you want UKB" or "you're looking for UKB"
 _WANTS: Final = re.compile(
     r"(?:求购?|收购?|(?<![a-z])(?<!you )(?<!you're )(?<!you are )(?:looking for|wtb|want))\s*$"
 )
@@ -444,8 +444,9 @@ def _part_offer(
     """The score of a part of a page when it offers the data on its own, else None. The part must
     offer and say how (a price, a contact, rows); it is read alone, with the title when it does
     not name the cohort itself, and a reply with the name the thread uses (``thread`` holds that
-    name once read): "WTB UK Biobank" above "Reply — x: I have it, can send a sample, TG @x". The
-    opener's own post ("[OP] …", 楼主) is read with the title it wrote."""
+    name once read): "WTB UK Biobank" above "Reply — x: I have it, can send a sample, TG @x". A
+    chat speaker's line (:func:`~matcher.text.pages.chat_names`) counts as a reply; the opener's
+    own post ("[OP] …", "5楼 楼主 …") does not: the title is its own words."""
     compiled = compile_profile(profile)
     offering: dict[str, list[Hit]] = {}
     for hit in find_evidence(normalise(part), compiled):
