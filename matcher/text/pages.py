@@ -156,14 +156,16 @@ def is_post(part: str, names: frozenset[str]) -> bool:
     return POST.match(part) is not None or chat_line(part, names)
 
 
-def speakers(parts: list[str]) -> dict[str, list[str]]:
+def speakers(parts: list[str], names: frozenset[str] | None = None) -> dict[str, list[str]]:
     """The chat lines of each speaker who wrote two or more (a speaker is the line's opening, the
     time, date and digits left out: "[4/17/2026 11:04 PM] 阿明#0831:", "资源君 10:13:01" and
     "2026-09-11 20:05:12 顺风数据(38xxxxx019)" are 阿明#, 资源君 and 顺风数据xxxxx). Floors and
     numbered replies (2楼, 回复3) are different people and are left out. A plain "name：" line
-    counts when its name opens two or more parts (:func:`chat_names`)."""
+    counts when its name opens two or more parts (``names``: :func:`chat_names` of ``parts``,
+    read here when the caller has not)."""
     said: dict[str, list[str]] = {}
-    names = chat_names(parts)
+    if names is None:
+        names = chat_names(parts)
     for part in parts:
         match = REPLY.match(part)
         if match is None:

@@ -532,7 +532,7 @@ def score_listing_text(*, title: str, text: str, profile: CohortProfile) -> Text
     if best is None:
         # a chat seller's offer spread over lines ("有, 50万全量, DM" … "200u, 先发sample"): the
         # lines of one speaker, read together
-        for who, said in speakers(parts).items():
+        for who, said in speakers(parts, names).items():
             scored = _part_offer(" ".join(said), title, text, profile, thread)
             if scored is not None:
                 opening = (
