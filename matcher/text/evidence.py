@@ -89,10 +89,9 @@ class CompiledProfile:
     # what shows an ambiguous alias means something else ("universitätsklinikum bonn", "b2b"):
     # Latin phrases as whole words, so "bb gun" is not read inside "ukbb gunzip"
     other_meanings: TermIndex
-    name_re: re.Pattern[str] | None  # the profile's name patterns ("the british ... biobank")
     name_needs: Requirement | None  # a pre-check: literals that every name-pattern match holds
-    # each name pattern with its own pre-check: searched one by one, a listing that passes the
-    # pre-check above runs only the patterns whose literals it holds
+    # the profile's name patterns ("the british ... biobank"), each with its own pre-check: searched
+    # one by one, a listing that passes the pre-check above runs only those whose literals it holds
     names: tuple[tuple[re.Pattern[str], Requirement | None], ...]
     alias_memo: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
@@ -172,7 +171,6 @@ def compile_profile(profile: CohortProfile) -> CompiledProfile:
             dict.fromkeys((*profile.corroborating, *profile.descriptors), (("corroborating", ""),))
         ),
         other_meanings=index_terms(dict.fromkeys(profile.other_meanings, (("other meaning", ""),))),
-        name_re=re.compile(names) if names else None,
         name_needs=required_literals(names) if names else None,
         names=tuple((re.compile(p), required_literals(p)) for p in profile.name_patterns),
     )
@@ -216,7 +214,7 @@ def find_named(text: str, compiled: CompiledProfile) -> Hit | None:
     run only the patterns whose own literals they hold. The hit is the leftmost match of all
     patterns (the first pattern's at a tie), as one alternation of them would find.
     """
-    if compiled.name_re is None:
+    if not compiled.names:
         return None
     if compiled.name_needs is not None and not may_match(text, compiled.name_needs):
         return None
